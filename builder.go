@@ -1,0 +1,183 @@
+package redisconfig
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"maps"
+	"os"
+	"strings"
+)
+
+// Builder collects a Redis client configuration from code and from the
+// environment. Setters only record; Build resolves every setting, checks it
+// against the environment's rules and reports every problem at once.
+//
+// The sub-builders (Connection, Pool, TLS, Monitoring) embed the Builder,
+// so one expression can set everything and end in Build:
+//
+//	cfg, err := redisconfig.New().
+//		Service("backend").
+//		Connection().Addr("redis.internal:6380").Username("backend").
+//		Pool().Size(50).ReadTimeout(2 * time.Second).
+//		TLS().Enable(true).CAFile("/etc/redis/ca.pem").
+//		Build(ctx)
+//
+// A Builder is not safe for concurrent use while setters run; Build itself
+// only reads it, and may be called any number of times.
+type Builder struct {
+	lookup      func(string) (string, bool)
+	env         Environment
+	envSet      bool
+	service     string
+	code        [numSettings]codeValue
+	codeURL     *string
+	credentials func(ctx context.Context) (string, string, error)
+	relaxed     map[Rule]string
+	errs        []error
+}
+
+type codeValue struct {
+	v   value
+	set bool
+}
+
+// New returns a Builder that reads variables from the process environment.
+func New() *Builder { return &Builder{lookup: os.LookupEnv} }
+
+// WithEnv makes the Builder read variables from vars instead of the process
+// environment, so that tests can run in parallel. The map is copied.
+func (b *Builder) WithEnv(vars map[string]string) *Builder {
+	m := maps.Clone(vars)
+	b.lookup = func(k string) (string, bool) {
+		v, ok := m[k]
+		return v, ok
+	}
+	return b
+}
+
+// Environment sets the environment explicitly; ENVIRONMENT is then not read.
+func (b *Builder) Environment(e Environment) *Builder {
+	if !e.valid() {
+		b.record(&Error{Setting: "environment", Source: "code Environment",
+			Problem: fmt.Sprintf("unknown environment %d; use Development, Test, Staging or Production", int(e)), Kind: ErrInvalidValue})
+		return b
+	}
+	b.env, b.envSet = e, true
+	return b
+}
+
+// Service names the service. Every REDIS_* variable is then first looked up
+// with the service's prefix (AUTH_REDIS_HOST for "auth"), and the name is
+// the default client name. Letters, digits, '-' and '_' are allowed; '-'
+// becomes '_' in the prefix.
+func (b *Builder) Service(name string) *Builder {
+	b.service = name
+	return b
+}
+
+// Relax lifts one staging/production rule, for a reason that the debug view
+// shows (for example a VPC-internal Redis without in-transit encryption).
+// Only code can relax a rule; no variable can.
+func (b *Builder) Relax(rule Rule, reason string) *Builder {
+	if _, ok := ruleNames[rule]; !ok {
+		b.record(&Error{Setting: "rules", Source: "code Relax",
+			Problem: fmt.Sprintf("unknown rule %d; use RuleTLSRequired, RuleCredentialsRequired or RuleNoLoopback", int(rule)), Kind: ErrInvalidValue})
+		return b
+	}
+	if strings.TrimSpace(reason) == "" {
+		b.record(&Error{Setting: "rules", Source: "code Relax",
+			Problem: "relaxing " + rule.String() + " needs a reason; say why this deployment is safe without it", Kind: ErrInvalidValue})
+		return b
+	}
+	if b.relaxed == nil {
+		b.relaxed = map[Rule]string{}
+	}
+	b.relaxed[rule] = reason
+	return b
+}
+
+func (b *Builder) setCode(id settingID, v value) { b.code[id] = codeValue{v: v, set: true} }
+
+func (b *Builder) record(err error) { b.errs = append(b.errs, err) }
+
+// envPrefix turns the service name into its variable prefix: "auth-api"
+// becomes "AUTH_API_".
+func (b *Builder) envPrefix() string {
+	return strings.ToUpper(strings.ReplaceAll(b.service, "-", "_")) + "_"
+}
+
+// Build resolves every setting (code, then service-prefixed variables, then
+// generic variables and REDIS_URL, then the environment's defaults), reads
+// the files it names, checks the environment's rules and returns the
+// configuration. Every problem is reported at once, joined; each matches
+// ErrInvalidConfig and can be taken apart with errors.As(err, *Error).
+func (b *Builder) Build(ctx context.Context) (*Config, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	r := &resolution{}
+	r.errs = append(r.errs, b.errs...)
+	b.detectEnvironment(r)
+	b.checkService(r)
+	b.resolve(r)
+	cfg := b.assemble(r)
+	if len(r.errs) > 0 {
+		return nil, errors.Join(r.errs...)
+	}
+	return cfg, nil
+}
+
+func (b *Builder) detectEnvironment(r *resolution) {
+	r.env, r.envOK = b.env, true
+	if !b.envSet {
+		if raw, ok := b.lookup(EnvEnvironment); ok {
+			e, err := ParseEnvironment(raw)
+			if err != nil {
+				r.fail(ErrInvalidValue, "environment", EnvEnvironment, "%v", err)
+				e, r.envOK = Production, false
+			}
+			r.env = e
+		}
+	}
+	r.prof = &profiles[r.env]
+}
+
+func (b *Builder) checkService(r *resolution) {
+	if b.service == "" {
+		return
+	}
+	for _, c := range b.service {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_') {
+			r.fail(ErrInvalidValue, "service", "code Service",
+				"service name must hold only letters, digits, '-' and '_', got %s", quote(b.service))
+			return
+		}
+	}
+}
+
+// String describes the builder without any value it holds.
+func (b *Builder) String() string {
+	env := "detected"
+	if b.envSet {
+		env = b.env.String()
+	}
+	return fmt.Sprintf("redisconfig.Builder{service: %q, environment: %s}", b.service, env)
+}
+
+// Format prints String for every verb, so no verb (%v, %+v, %#v) reaches the
+// values a Builder holds.
+func (b *Builder) Format(f fmt.State, _ rune) { fmt.Fprint(f, b.String()) }
+
+// GoString returns String.
+func (b *Builder) GoString() string { return b.String() }
+
+// MarshalJSON encodes only the service and environment, never a value.
+func (b *Builder) MarshalJSON() ([]byte, error) {
+	return json.Marshal(map[string]string{"service": b.service, "builder": b.String()})
+}
+
+// LogValue logs the builder as its String.
+func (b *Builder) LogValue() slog.Value { return slog.StringValue(b.String()) }

@@ -1,0 +1,220 @@
+package redisconfig
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"net"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+)
+
+// Config is a validated Redis client configuration. It is immutable: every
+// accessor returns a fresh copy, so a client that changes its options
+// cannot change the Config. It prints with its secrets redacted.
+type Config struct {
+	env            Environment
+	service        string
+	opts           redis.Options
+	connectTimeout time.Duration
+	vals           [numSettings]value
+	srcs           [numSettings]Source
+	warnings       []string
+	relaxed        []Relaxation
+}
+
+// assemble turns a resolution into a Config: the address, the cross-field
+// checks, TLS, the environment's rules and go-redis's options.
+func (b *Builder) assemble(r *resolution) *Config {
+	network, addr, host := r.address()
+	r.checkPool()
+	tlsCfg := r.tlsConfig(host)
+	loopback := r.has(setSocket) || isLoopback(host)
+	r.enforceRules(b, addr != "", loopback)
+
+	c := &Config{env: r.env, service: b.service, vals: r.vals, srcs: r.srcs}
+	c.opts = redis.Options{Network: network, Addr: addr, TLSConfig: tlsCfg}
+	for id := range settings {
+		if def := &settings[id]; def.apply != nil && r.has(settingID(id)) {
+			def.apply(&c.opts, r.vals[id])
+		}
+	}
+	if !r.has(setClientName) && b.service != "" {
+		c.opts.ClientName = b.service
+		c.vals[setClientName] = value{s: b.service}
+		c.srcs[setClientName] = Source{Kind: SourceCode, Name: "Service"}
+	}
+	if b.credentials != nil {
+		for _, id := range []settingID{setUsername, setPassword} {
+			if r.has(id) {
+				r.fail(ErrConflict, settings[id].name, r.srcs[id].String()+" and code Connection().CredentialsProvider",
+					"give credentials twice; remove one of them")
+			}
+		}
+		c.opts.CredentialsProviderContext = b.credentials
+	}
+	c.connectTimeout = connectTimeoutFallback
+	if r.has(setConnectTimeout) && r.vals[setConnectTimeout].n > 0 {
+		c.connectTimeout = r.vals[setConnectTimeout].duration()
+	}
+	c.warnings = r.warnings
+	for _, rule := range []Rule{RuleTLSRequired, RuleCredentialsRequired, RuleNoLoopback} {
+		if reason, ok := b.relaxed[rule]; ok {
+			c.relaxed = append(c.relaxed, Relaxation{Rule: rule.String(), Reason: reason})
+		}
+	}
+	return c
+}
+
+// address settles the network and address: a unix socket, or host and
+// port, or (development and test only) localhost:6379.
+func (r *resolution) address() (network, addr, host string) {
+	const defaultPort = 6379
+	switch {
+	case r.has(setSocket) && (r.has(setHost) || r.has(setPort)):
+		other := setHost
+		if !r.has(setHost) {
+			other = setPort
+		}
+		r.fail(ErrConflict, "socket", r.srcs[setSocket].String()+" and "+r.srcs[other].String(),
+			"give both a unix socket and a TCP %s; keep one", settings[other].name)
+		return "", "", ""
+	case r.has(setSocket):
+		return "unix", r.vals[setSocket].s, ""
+	case !r.has(setHost):
+		if !r.envOK || !r.prof.localhostFallback {
+			if r.envOK {
+				r.fail(ErrMissing, "host", EnvURL+" and "+EnvHost+" (unset)",
+					"%s needs an address and never falls back to localhost; set %s or %s, or call Connection().Addr",
+					r.env, EnvURL, EnvHost)
+			}
+			return "", "", ""
+		}
+		r.vals[setHost] = value{s: "localhost"}
+		r.srcs[setHost] = Source{Kind: SourceDefault, Name: r.env.String() + " default"}
+	}
+	if !r.has(setPort) {
+		r.vals[setPort] = value{n: defaultPort}
+		r.srcs[setPort] = Source{Kind: SourceDefault, Name: "default"}
+	}
+	host = r.vals[setHost].s
+	return "tcp", net.JoinHostPort(host, strconv.Itoa(r.vals[setPort].int())), host
+}
+
+// Environment returns the environment the configuration was built for.
+func (c *Config) Environment() Environment { return c.env }
+
+// Service returns the service name given to Builder.Service, or "".
+func (c *Config) Service() string { return c.service }
+
+// Warnings returns what Build accepted but a person should know: conflicts
+// resolved in development and test, skipped certificate checks. They never
+// hold a secret.
+func (c *Config) Warnings() []string { return append([]string(nil), c.warnings...) }
+
+// ConnectTimeout is how long Connect's start-up check may take.
+func (c *Config) ConnectTimeout() time.Duration { return c.connectTimeout }
+
+// Options returns go-redis options for a standalone client: a fresh copy on
+// every call, with its own tls.Config.
+func (c *Config) Options() *redis.Options {
+	o := c.opts
+	if o.TLSConfig != nil {
+		o.TLSConfig = o.TLSConfig.Clone()
+	}
+	return &o
+}
+
+// ClusterOptions returns options for a cluster client, or nil: cluster
+// configuration is not available yet (see the README's roadmap).
+func (c *Config) ClusterOptions() *redis.ClusterOptions { return nil }
+
+// FailoverOptions returns options for a sentinel-backed client, or nil:
+// sentinel configuration is not available yet (see the README's roadmap).
+func (c *Config) FailoverOptions() *redis.FailoverOptions { return nil }
+
+// Connect creates the client and checks it with a PING within the
+// environment's connect timeout (REDIS_CONNECT_TIMEOUT). On failure it
+// closes the client and returns a *ConnectError that says what was tried;
+// there is no fallback of any kind.
+func (c *Config) Connect(ctx context.Context) (redis.UniversalClient, error) {
+	client := redis.NewClient(c.Options())
+	if err := c.ping(ctx, client); err != nil {
+		_ = client.Close()
+		return nil, &ConnectError{Addr: c.opts.Addr, TLS: c.opts.TLSConfig != nil, Username: c.opts.Username, Err: err}
+	}
+	return client, nil
+}
+
+// ping runs PING under the connect deadline. go-redis bounds a read by its
+// own read timeout, not the context, so the wait happens here and the
+// caller's Close unblocks the PING if the deadline passes first.
+func (c *Config) ping(ctx context.Context, client redis.UniversalClient) error {
+	ctx, cancel := context.WithTimeout(ctx, c.connectTimeout)
+	defer cancel()
+	done := make(chan error, 1)
+	go func() { done <- client.Ping(ctx).Err() }()
+	select {
+	case err := <-done:
+		return err
+	case <-ctx.Done():
+		if ctx.Err() == context.DeadlineExceeded {
+			return fmt.Errorf("no answer within %s (%s): %w", c.connectTimeout, EnvConnectTimeout, ctx.Err())
+		}
+		return ctx.Err()
+	}
+}
+
+// String describes the configuration in one line, secrets redacted.
+func (c *Config) String() string {
+	var sb strings.Builder
+	fmt.Fprintf(&sb, "redisconfig.Config{environment: %s", c.env)
+	if c.service != "" {
+		fmt.Fprintf(&sb, ", service: %s", c.service)
+	}
+	fmt.Fprintf(&sb, ", network: %s, addr: %s, db: %d, tls: %t", c.opts.Network, c.opts.Addr, c.opts.DB, c.opts.TLSConfig != nil)
+	if c.opts.Username != "" {
+		fmt.Fprintf(&sb, ", username: %s", c.opts.Username)
+	}
+	if c.opts.Password != "" {
+		sb.WriteString(", password: " + redacted)
+	}
+	if c.opts.CredentialsProviderContext != nil {
+		sb.WriteString(", credentials: provider")
+	}
+	if len(c.warnings) > 0 {
+		fmt.Fprintf(&sb, ", warnings: %d", len(c.warnings))
+	}
+	sb.WriteString("}")
+	return sb.String()
+}
+
+// Format prints String for every verb, so %v, %+v and %#v never reach the
+// password the Config holds.
+func (c *Config) Format(f fmt.State, _ rune) { fmt.Fprint(f, c.String()) }
+
+// GoString returns String.
+func (c *Config) GoString() string { return c.String() }
+
+// MarshalJSON encodes the debug view (DebugInfo), secrets redacted.
+func (c *Config) MarshalJSON() ([]byte, error) { return json.Marshal(c.DebugInfo()) }
+
+// LogValue logs the effective settings as a group, secrets redacted.
+func (c *Config) LogValue() slog.Value {
+	attrs := []slog.Attr{slog.String("environment", c.env.String())}
+	if c.service != "" {
+		attrs = append(attrs, slog.String("service", c.service))
+	}
+	for id := range settings {
+		if c.srcs[id].Kind == SourceUnset {
+			continue
+		}
+		def := &settings[id]
+		attrs = append(attrs, slog.String(def.name, def.display(c.vals[id])))
+	}
+	return slog.GroupValue(attrs...)
+}

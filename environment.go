@@ -1,0 +1,277 @@
+package redisconfig
+
+import (
+	"fmt"
+	"net"
+	"strings"
+	"time"
+)
+
+// Environment is the deployment environment a configuration is built for.
+// It selects the defaults (the profile) and the rules that Build enforces.
+type Environment int
+
+// The environments, from the most forgiving to the strictest.
+const (
+	// Development is a developer's machine: localhost fallback, TLS and
+	// credentials optional, conflicts are warnings. The zero value.
+	Development Environment = iota
+	// Test is an automated test run: like Development, with short timeouts
+	// so that a suite without Redis fails in seconds.
+	Test
+	// Staging is a pre-production deployment: it obeys every production rule.
+	Staging
+	// Production is a production deployment: an address, TLS and credentials
+	// are required, loopback addresses and skipped certificate checks are
+	// errors, and conflicting settings are errors.
+	Production
+)
+
+var environmentNames = [...]string{"development", "test", "staging", "production"}
+
+// String returns the canonical lower-case name: "development", "test",
+// "staging" or "production".
+func (e Environment) String() string {
+	if e < 0 || int(e) >= len(environmentNames) {
+		return fmt.Sprintf("Environment(%d)", int(e))
+	}
+	return environmentNames[e]
+}
+
+// strict reports whether e is staging or production, where the fail-fast
+// rules apply.
+func (e Environment) strict() bool { return e == Staging || e == Production }
+
+func (e Environment) valid() bool { return e >= Development && e <= Production }
+
+// ParseEnvironment parses an environment name as the ENVIRONMENT variable
+// takes it, case-insensitively: development (dev, local), test (testing),
+// staging (stage) or production (prod).
+func ParseEnvironment(s string) (Environment, error) {
+	switch strings.ToLower(s) {
+	case "development", "dev", "local":
+		return Development, nil
+	case "test", "testing":
+		return Test, nil
+	case "staging", "stage":
+		return Staging, nil
+	case "production", "prod":
+		return Production, nil
+	}
+	return 0, fmt.Errorf("unknown environment %s; use development, test, staging or production", quote(s))
+}
+
+// The names of the environment variables redisconfig reads. Every REDIS_*
+// name is first looked up with the service prefix (AUTH_REDIS_HOST for
+// Service("auth")), then as written here.
+const (
+	EnvEnvironment = "ENVIRONMENT"
+
+	EnvURL        = "REDIS_URL"
+	EnvHost       = "REDIS_HOST"
+	EnvPort       = "REDIS_PORT"
+	EnvDB         = "REDIS_DB"
+	EnvUsername   = "REDIS_USERNAME"
+	EnvPassword   = "REDIS_PASSWORD"
+	EnvClientName = "REDIS_CLIENT_NAME"
+	EnvProtocol   = "REDIS_PROTOCOL"
+
+	EnvTLS                   = "REDIS_TLS"
+	EnvSSL                   = "REDIS_SSL" // alias of REDIS_TLS
+	EnvTLSCAFile             = "REDIS_TLS_CA_FILE"
+	EnvTLSCertFile           = "REDIS_TLS_CERT_FILE"
+	EnvTLSKeyFile            = "REDIS_TLS_KEY_FILE"
+	EnvTLSServerName         = "REDIS_TLS_SERVER_NAME"
+	EnvTLSMinVersion         = "REDIS_TLS_MIN_VERSION"
+	EnvTLSInsecureSkipVerify = "REDIS_TLS_INSECURE_SKIP_VERIFY"
+
+	EnvPoolSize              = "REDIS_POOL_SIZE"
+	EnvMinIdleConns          = "REDIS_MIN_IDLE_CONNS"
+	EnvMaxIdleConns          = "REDIS_MAX_IDLE_CONNS"
+	EnvMaxActiveConns        = "REDIS_MAX_ACTIVE_CONNS"
+	EnvMaxConcurrentDials    = "REDIS_MAX_CONCURRENT_DIALS"
+	EnvPoolFIFO              = "REDIS_POOL_FIFO"
+	EnvPoolTimeout           = "REDIS_POOL_TIMEOUT"
+	EnvConnMaxIdleTime       = "REDIS_CONN_MAX_IDLE_TIME"
+	EnvConnMaxLifetime       = "REDIS_CONN_MAX_LIFETIME"
+	EnvConnMaxLifetimeJitter = "REDIS_CONN_MAX_LIFETIME_JITTER"
+	EnvDialTimeout           = "REDIS_DIAL_TIMEOUT"
+	EnvReadTimeout           = "REDIS_READ_TIMEOUT"
+	EnvWriteTimeout          = "REDIS_WRITE_TIMEOUT"
+	EnvMaxRetries            = "REDIS_MAX_RETRIES"
+	EnvMinRetryBackoff       = "REDIS_MIN_RETRY_BACKOFF"
+	EnvMaxRetryBackoff       = "REDIS_MAX_RETRY_BACKOFF"
+	EnvConnectTimeout        = "REDIS_CONNECT_TIMEOUT"
+
+	EnvClusterNodes         = "REDIS_CLUSTER_NODES"
+	EnvSentinelMaster       = "REDIS_SENTINEL_MASTER"
+	EnvSentinelNodes        = "REDIS_SENTINEL_NODES"
+	EnvSentinelUsername     = "REDIS_SENTINEL_USERNAME"
+	EnvSentinelPassword     = "REDIS_SENTINEL_PASSWORD"
+	EnvPasswordSecret       = "REDIS_PASSWORD_SECRET"
+	EnvAuthTokenSecret      = "REDIS_AUTH_TOKEN_SECRET"
+	EnvCACertSecret         = "REDIS_CA_CERT_SECRET"
+	EnvSecretsProject       = "REDIS_SECRETS_PROJECT"
+	EnvGoogleCloudProject   = "GOOGLE_CLOUD_PROJECT"
+	EnvPasswordFile         = EnvPassword + fileSuffix
+	EnvSentinelPasswordFile = EnvSentinelPassword + fileSuffix
+)
+
+// fileSuffix names the variable that holds a path to read a secret from:
+// REDIS_PASSWORD_FILE for REDIS_PASSWORD.
+const fileSuffix = "_FILE"
+
+// Rule is an environment rule that staging and production enforce and that
+// code may relax, with a reason, through Builder.Relax.
+type Rule int
+
+// The rules that can be relaxed. Skipping certificate verification and the
+// requirement for an address cannot be relaxed in staging or production.
+const (
+	// RuleTLSRequired: staging and production connect over TLS.
+	RuleTLSRequired Rule = iota + 1
+	// RuleCredentialsRequired: staging and production authenticate.
+	RuleCredentialsRequired
+	// RuleNoLoopback: staging and production do not connect to a loopback
+	// address or a unix socket.
+	RuleNoLoopback
+)
+
+var ruleNames = map[Rule]string{
+	RuleTLSRequired:         "tls-required",
+	RuleCredentialsRequired: "credentials-required",
+	RuleNoLoopback:          "no-loopback",
+}
+
+// String returns the rule's stable name, as the debug view shows it.
+func (r Rule) String() string {
+	if n, ok := ruleNames[r]; ok {
+		return n
+	}
+	return fmt.Sprintf("Rule(%d)", int(r))
+}
+
+// profile is one environment's defaults and rules. The profiles table below
+// is the only place they live; the README's tables describe it.
+type profile struct {
+	// localhostFallback: with no address configured, use localhost:6379.
+	localhostFallback bool
+	// strict: the staging/production rules apply (no loopback, TLS and
+	// credentials required, skip-verify forbidden, conflicts are errors).
+	strict bool
+	// warnSkipVerify: skipping certificate checks is allowed but warned.
+	warnSkipVerify bool
+	// defaults are raw values, parsed by the same code as variables.
+	defaults map[settingID]string
+}
+
+// profiles holds each environment's defaults. The reasoning behind each
+// number is in the README ("Defaults per environment"); only what differs
+// from go-redis is listed, everything else is left zero for go-redis.
+var profiles = [...]profile{
+	Development: {
+		localhostFallback: true,
+		warnSkipVerify:    true,
+		defaults: map[settingID]string{
+			setConnectTimeout: "5s",
+		},
+	},
+	Test: {
+		localhostFallback: true,
+		defaults: map[settingID]string{
+			setDialTimeout:    "1s",
+			setReadTimeout:    "1s",
+			setWriteTimeout:   "1s",
+			setPoolTimeout:    "2s",
+			setMaxRetries:     "1",
+			setConnectTimeout: "2s",
+		},
+	},
+	Staging: {
+		strict:   true,
+		defaults: productionDefaults(),
+	},
+	Production: {
+		strict:   true,
+		defaults: productionDefaults(),
+	},
+}
+
+func productionDefaults() map[settingID]string {
+	return map[settingID]string{
+		setDialTimeout:     "2s",
+		setReadTimeout:     "3s",
+		setWriteTimeout:    "3s",
+		setPoolTimeout:     "4s",
+		setConnMaxIdleTime: "5m",
+		setConnectTimeout:  "3s",
+	}
+}
+
+// connectTimeoutFallback bounds Connect when nothing else does; every profile
+// sets REDIS_CONNECT_TIMEOUT, so it is only reached by an invalid environment.
+const connectTimeoutFallback = 5 * time.Second
+
+// Relaxation is a rule lifted by code, with its reason.
+type Relaxation struct {
+	Rule   string `json:"rule"`
+	Reason string `json:"reason"`
+}
+
+// enforceRules applies the environment's rules to the resolved settings:
+// the table in the README, "Rules per environment". host is "" for a unix
+// socket.
+func (r *resolution) enforceRules(b *Builder, hasAddress, loopback bool) {
+	if !r.envOK {
+		return // the environment is unknown; its error is already recorded
+	}
+	tlsOn := r.vals[setTLS].bool()
+	if r.vals[setTLSSkipVerify].bool() && tlsOn {
+		switch {
+		case r.prof.strict:
+			r.fail(ErrRule, "tls_insecure_skip_verify", r.srcs[setTLSSkipVerify].String(),
+				"%s never skips certificate verification; remove it and trust the server's CA with %s", r.env, EnvTLSCAFile)
+		case r.prof.warnSkipVerify:
+			r.warn("%s skips TLS certificate verification; this is refused in staging and production", r.srcs[setTLSSkipVerify])
+		}
+	}
+	if !r.prof.strict || !hasAddress {
+		return
+	}
+	relaxed := func(rule Rule) bool { _, ok := b.relaxed[rule]; return ok }
+	if loopback && !relaxed(RuleNoLoopback) {
+		id := setHost
+		if r.has(setSocket) {
+			id = setSocket
+		}
+		r.fail(ErrRule, settings[id].name, r.srcs[id].String(),
+			"%s does not connect to a loopback address or unix socket (%s); point it at the real Redis, or call Relax(RuleNoLoopback, reason)",
+			r.env, quote(r.vals[id].s))
+	}
+	if !tlsOn && !relaxed(RuleTLSRequired) {
+		src := EnvTLS + " (unset)"
+		if r.has(setTLS) {
+			src = r.srcs[setTLS].String()
+		}
+		r.fail(ErrRule, "tls", src,
+			"%s requires TLS; set %s=true or use a rediss:// URL, or call Relax(RuleTLSRequired, reason)", r.env, EnvTLS)
+	}
+	if !r.has(setPassword) && b.credentials == nil && !relaxed(RuleCredentialsRequired) {
+		r.fail(ErrMissing, "password", EnvPassword+" (unset)",
+			"%s requires credentials; set %s or %s (or a password in %s), or call Relax(RuleCredentialsRequired, reason)",
+			r.env, EnvPassword, EnvPasswordFile, EnvURL)
+	}
+}
+
+// isLoopback reports whether host names this machine.
+func isLoopback(host string) bool {
+	h := strings.ToLower(strings.TrimSuffix(host, "."))
+	if h == "localhost" || strings.HasSuffix(h, ".localhost") {
+		return true
+	}
+	if i := strings.IndexByte(h, '%'); i >= 0 {
+		h = h[:i]
+	}
+	ip := net.ParseIP(h)
+	return ip != nil && (ip.IsLoopback() || ip.IsUnspecified())
+}

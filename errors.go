@@ -1,0 +1,87 @@
+package redisconfig
+
+import (
+	"errors"
+	"fmt"
+)
+
+// ErrInvalidConfig is matched (errors.Is) by every validation error that
+// Build returns, whatever its finer kind.
+var ErrInvalidConfig = errors.New("redisconfig: invalid configuration")
+
+// The finer kinds of validation error. Each also matches ErrInvalidConfig.
+var (
+	// ErrInvalidValue: a value does not parse or is out of range.
+	ErrInvalidValue = fmt.Errorf("%w: invalid value", ErrInvalidConfig)
+	// ErrConflict: one setting is given in two forms with different values
+	// (REDIS_URL's host and REDIS_HOST, REDIS_PASSWORD and
+	// REDIS_PASSWORD_FILE), or settings contradict each other.
+	ErrConflict = fmt.Errorf("%w: conflicting settings", ErrInvalidConfig)
+	// ErrMissing: something the environment requires is not configured.
+	ErrMissing = fmt.Errorf("%w: missing setting", ErrInvalidConfig)
+	// ErrRule: an environment rule (TLS, credentials, no loopback, no
+	// skipped certificate checks) is broken.
+	ErrRule = fmt.Errorf("%w: environment rule broken", ErrInvalidConfig)
+)
+
+// ErrConnect is matched by the errors Connect returns when the client
+// cannot reach Redis or Redis refuses it.
+var ErrConnect = errors.New("redisconfig: connect failed")
+
+// Error is one problem found by Build. It names the setting and where its
+// value came from, never the value of a secret. Use errors.As to get it
+// from the joined error Build returns.
+type Error struct {
+	// Setting is the setting's stable name ("pool_size", "host"), or
+	// "environment", or "url" for a URL that does not parse.
+	Setting string
+	// Source is where the offending value came from: a variable's name
+	// ("REDIS_POOL_SIZE"), a URL parameter ("REDIS_URL parameter
+	// pool_size"), a file variable, or a code setter ("code
+	// Pool().Size").
+	Source string
+	// Problem says what is wrong and how to fix it.
+	Problem string
+	// Kind is ErrInvalidValue, ErrConflict, ErrMissing or ErrRule.
+	Kind error
+}
+
+// Error returns "redisconfig: SOURCE: PROBLEM".
+func (e *Error) Error() string {
+	if e.Source == "" {
+		return "redisconfig: " + e.Problem
+	}
+	return "redisconfig: " + e.Source + ": " + e.Problem
+}
+
+// Unwrap returns the error's kind, so errors.Is matches both the kind and
+// ErrInvalidConfig.
+func (e *Error) Unwrap() error { return e.Kind }
+
+// ConnectError is returned by Connect. It says what was tried (address,
+// TLS, user), never a secret.
+type ConnectError struct {
+	Addr     string // the address or addresses dialled
+	TLS      bool
+	Username string
+	Err      error // the cause, from go-redis or the deadline
+}
+
+// Error describes the attempt and its cause.
+func (e *ConnectError) Error() string {
+	tlsText := "tls off"
+	if e.TLS {
+		tlsText = "tls on"
+	}
+	user := "no user"
+	if e.Username != "" {
+		user = "user " + quote(e.Username)
+	}
+	return fmt.Sprintf("redisconfig: connect to %s (%s, %s): %v", e.Addr, tlsText, user, e.Err)
+}
+
+// Unwrap returns the cause.
+func (e *ConnectError) Unwrap() error { return e.Err }
+
+// Is reports whether target is ErrConnect.
+func (e *ConnectError) Is(target error) bool { return target == ErrConnect }

@@ -1,0 +1,83 @@
+package redisconfig
+
+import "time"
+
+// redacted stands in for every secret in every output.
+const redacted = "[redacted]"
+
+// MonitoringBuilder sets the start-up check. It embeds the root Builder, so
+// a chain can go on to Build(ctx).
+type MonitoringBuilder struct {
+	*Builder
+}
+
+// Monitoring returns the sub-builder for the start-up check.
+func (b *Builder) Monitoring() *MonitoringBuilder { return &MonitoringBuilder{b} }
+
+// ConnectTimeout bounds Connect's start-up check (dial, handshake, PING).
+// Default: the environment's profile (REDIS_CONNECT_TIMEOUT).
+func (m *MonitoringBuilder) ConnectTimeout(d time.Duration) *MonitoringBuilder {
+	m.setCode(setConnectTimeout, durationValue(d))
+	return m
+}
+
+// DebugInfo is the redacted view of a Config: every setting with its
+// effective value and where it came from, the warnings and the relaxed
+// rules. Its JSON field names are stable.
+type DebugInfo struct {
+	Environment string        `json:"environment"`
+	Service     string        `json:"service,omitempty"`
+	Network     string        `json:"network"`
+	Addr        string        `json:"addr"`
+	Settings    []SettingInfo `json:"settings"`
+	Warnings    []string      `json:"warnings"`
+	Relaxed     []Relaxation  `json:"relaxed_rules"`
+}
+
+// SettingInfo is one row of the debug view.
+type SettingInfo struct {
+	// Name is the setting's stable name ("pool_size").
+	Name string `json:"name"`
+	// Variable is the generic variable that sets it ("REDIS_POOL_SIZE").
+	Variable string `json:"variable,omitempty"`
+	// Value is the effective value as text; "[redacted]" for a secret, ""
+	// when unset (go-redis applies its default).
+	Value string `json:"value"`
+	// Set reports whether a value was given or defaulted by the profile.
+	Set bool `json:"set"`
+	// Secret reports whether the value is a secret, never shown.
+	Secret bool `json:"secret,omitempty"`
+	// Source names where the value came from ("REDIS_URL parameter
+	// pool_size", "production default", "go-redis default").
+	Source string `json:"source"`
+	// SourceKind is the kind of source: code, variable, file, url,
+	// default or "go-redis default".
+	SourceKind string `json:"source_kind"`
+}
+
+// DebugInfo returns the redacted debug view. A Config built without
+// problems has no secret in it, whatever its sources were.
+func (c *Config) DebugInfo() DebugInfo {
+	d := DebugInfo{
+		Environment: c.env.String(),
+		Service:     c.service,
+		Network:     c.opts.Network,
+		Addr:        c.opts.Addr,
+		Settings:    make([]SettingInfo, 0, len(settings)),
+		Warnings:    append([]string{}, c.warnings...),
+		Relaxed:     append([]Relaxation{}, c.relaxed...),
+	}
+	for id := range settings {
+		def := &settings[id]
+		src := c.srcs[id]
+		row := SettingInfo{
+			Name: def.name, Variable: def.env, Set: src.Kind != SourceUnset,
+			Secret: def.kind == kindSecret, Source: src.String(), SourceKind: src.Kind.String(),
+		}
+		if row.Set {
+			row.Value = def.display(c.vals[id])
+		}
+		d.Settings = append(d.Settings, row)
+	}
+	return d
+}

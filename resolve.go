@@ -1,0 +1,266 @@
+package redisconfig
+
+import (
+	"fmt"
+	"strings"
+)
+
+// SourceKind says what kind of place a setting's value came from.
+type SourceKind int
+
+// The kinds of source, in the order of precedence (highest first), then the
+// defaults.
+const (
+	SourceUnset    SourceKind = iota // not set: go-redis applies its default
+	SourceCode                       // a setter called by the program
+	SourceVariable                   // an environment variable
+	SourceFile                       // a file named by a *_FILE variable
+	SourceURL                        // a component of REDIS_URL (or Connection().URL)
+	SourceDefault                    // the environment's profile
+)
+
+var sourceKindNames = [...]string{"go-redis default", "code", "variable", "file", "url", "default"}
+
+// String returns the kind's stable name, as the debug view's JSON shows it.
+func (k SourceKind) String() string {
+	if k < 0 || int(k) >= len(sourceKindNames) {
+		return fmt.Sprintf("SourceKind(%d)", int(k))
+	}
+	return sourceKindNames[k]
+}
+
+// Source is where a setting's value came from.
+type Source struct {
+	Kind SourceKind
+	// Name is the variable ("AUTH_REDIS_PORT"), the URL variable and part
+	// ("REDIS_URL", "REDIS_URL parameter pool_size"), the file variable
+	// ("REDIS_PASSWORD_FILE"), the setter ("Pool().Size") or the profile
+	// ("production default").
+	Name string
+	// Path is the file read, for SourceFile.
+	Path string
+}
+
+// String names the source for people: "REDIS_HOST", "code Pool().Size",
+// "REDIS_PASSWORD_FILE (/run/secrets/redis)", "production default".
+func (s Source) String() string {
+	switch s.Kind {
+	case SourceUnset:
+		return "go-redis default"
+	case SourceCode:
+		return "code " + s.Name
+	case SourceFile:
+		return s.Name + " (" + s.Path + ")"
+	}
+	return s.Name
+}
+
+// candidate is one form in which a setting was given.
+type candidate struct {
+	v   value
+	src Source
+}
+
+// resolution is the settings table after the precedence chain has run: one
+// value and one source per setting, plus every problem met on the way.
+type resolution struct {
+	env      Environment
+	envOK    bool
+	prof     *profile
+	vals     [numSettings]value
+	srcs     [numSettings]Source
+	errs     []error
+	warnings []string
+}
+
+func (r *resolution) has(id settingID) bool { return r.srcs[id].Kind != SourceUnset }
+
+func (r *resolution) fail(kind error, setting, source, format string, args ...any) {
+	r.errs = append(r.errs, &Error{Setting: setting, Source: source, Problem: fmt.Sprintf(format, args...), Kind: kind})
+}
+
+func (r *resolution) warn(format string, args ...any) {
+	r.warnings = append(r.warnings, fmt.Sprintf(format, args...))
+}
+
+// strict reports whether conflicts are errors. With an unknown environment
+// the answer errs on the strict side so that every problem is listed.
+func (r *resolution) strict() bool { return !r.envOK || r.prof.strict }
+
+// level is one rung of the precedence chain for variables: the service
+// prefixed names, then the generic ones.
+type level struct {
+	prefix string // "AUTH_" or ""
+}
+
+// resolve runs the precedence chain for every setting:
+//
+//  1. code (setters, then Connection().URL's parts),
+//  2. service-prefixed variables (AUTH_REDIS_X, AUTH_REDIS_X_FILE, AUTH_REDIS_URL's parts),
+//  3. generic variables (REDIS_X, REDIS_X_FILE, REDIS_URL's parts),
+//  4. the environment profile's default,
+//  5. go-redis's default (the field is left zero).
+//
+// The first rung that gives a setting in any form decides it; two forms on
+// one rung with different values are a conflict. Only the highest URL is
+// read: AUTH_REDIS_URL hides REDIS_URL as a whole, so two URLs never mix.
+func (b *Builder) resolve(r *resolution) {
+	levels := []level{{prefix: ""}}
+	if b.service != "" {
+		levels = []level{{prefix: b.envPrefix()}, {prefix: ""}}
+	}
+
+	// Find the one URL that counts and split it into settings.
+	var urlParts *urlSettings
+	urlLevel := -2 // -1: code, 0..: index into levels
+	if b.codeURL != nil {
+		urlLevel = -1
+		urlParts = r.parseURL(*b.codeURL, "Connection().URL", true)
+	} else {
+		for i, l := range levels {
+			if raw, ok := b.lookup(l.prefix + EnvURL); ok {
+				urlLevel = i
+				urlParts = r.parseURL(raw, l.prefix+EnvURL, false)
+				break
+			}
+		}
+	}
+
+	var cands []candidate
+	for id := range settingID(numSettings) {
+		def := &settings[id]
+		decided := false
+
+		// Rung 1: code.
+		cands = cands[:0]
+		if c := b.code[id]; c.set {
+			if p := def.check(c.v); p != "" {
+				r.fail(ErrInvalidValue, def.name, "code "+def.method, "%s", p)
+				continue
+			}
+			cands = append(cands, candidate{v: c.v, src: Source{Kind: SourceCode, Name: def.method}})
+		}
+		if urlLevel == -1 {
+			cands = urlParts.appendCandidate(cands, id)
+		}
+		if len(cands) > 0 {
+			r.decide(id, cands)
+			continue
+		}
+
+		// Rungs 2 and 3: variables.
+		for i, l := range levels {
+			cands = cands[:0]
+			ok := r.variableCandidates(b, def, l.prefix, &cands)
+			if urlLevel == i {
+				cands = urlParts.appendCandidate(cands, id)
+			}
+			if !ok || len(cands) > 0 {
+				if ok {
+					r.decide(id, cands)
+				}
+				decided = true
+				break
+			}
+		}
+		if decided {
+			continue
+		}
+
+		// Rung 4: the profile (rung 5 is leaving the setting unset).
+		if raw, ok := r.prof.defaults[id]; ok {
+			v, _ := def.parse(raw) // the profiles are tested to parse
+			r.vals[id] = v
+			r.srcs[id] = Source{Kind: SourceDefault, Name: r.env.String() + " default"}
+		}
+	}
+	if urlParts != nil {
+		r.errs = append(r.errs, urlParts.errs...)
+	}
+}
+
+// variableCandidates appends the forms in which def is given by variables
+// with the prefix: the variable, its alias, its _FILE twin. It reports false
+// when one of them was given but is invalid (the error is recorded), which
+// still decides the setting: a broken value never falls through to a
+// lower rung.
+func (r *resolution) variableCandidates(b *Builder, def *settingDef, prefix string, cands *[]candidate) bool {
+	if def.env == "" {
+		return true
+	}
+	ok := true
+	for _, name := range [2]string{def.env, def.alias} {
+		if name == "" {
+			continue
+		}
+		name = prefix + name
+		raw, set := b.lookup(name)
+		if !set {
+			continue
+		}
+		v, problem := def.parse(raw)
+		if problem != "" {
+			r.fail(ErrInvalidValue, def.name, name, "%s", problem)
+			ok = false
+			continue
+		}
+		*cands = append(*cands, candidate{v: v, src: Source{Kind: SourceVariable, Name: name}})
+	}
+	if def.file {
+		name := prefix + def.env + fileSuffix
+		if path, set := b.lookup(name); set {
+			text, problem := readSecretFile(path)
+			if problem == "" {
+				var v value
+				v, problem = def.parse(text)
+				if problem != "" {
+					problem = "the file's content " + problem
+				}
+				if problem == "" {
+					*cands = append(*cands, candidate{v: v, src: Source{Kind: SourceFile, Name: name, Path: path}})
+				}
+			}
+			if problem != "" {
+				r.fail(ErrInvalidValue, def.name, name, "%s", problem)
+				ok = false
+			}
+		}
+	}
+	return ok
+}
+
+// decide takes the first candidate and checks the others against it.
+func (r *resolution) decide(id settingID, cands []candidate) {
+	def := &settings[id]
+	win := cands[0]
+	r.vals[id], r.srcs[id] = win.v, win.src
+	for _, c := range cands[1:] {
+		if c.v == win.v {
+			continue
+		}
+		if r.strict() {
+			r.fail(ErrConflict, def.name, win.src.String()+" and "+c.src.String(),
+				"give different values for %s; remove one of them or make them equal", def.name)
+			continue
+		}
+		r.warn("%s and %s give different values for %s; using %s", win.src, c.src, def.name, win.src)
+	}
+}
+
+// readSecretFile reads a mounted secret. One trailing newline (as editors
+// and `echo` leave it) is dropped; the problem never quotes the content.
+func readSecretFile(path string) (string, string) {
+	if path == "" {
+		return "", "is empty; give the path of the file to read"
+	}
+	data, problem := readFile(path)
+	if problem != "" {
+		return "", problem
+	}
+	s := strings.TrimSuffix(string(data), "\n")
+	s = strings.TrimSuffix(s, "\r")
+	if s == "" {
+		return "", "file " + quote(path) + " is empty"
+	}
+	return s, ""
+}

@@ -1,0 +1,344 @@
+package redisconfig
+
+import (
+	"crypto/tls"
+	"fmt"
+	"math"
+	"net"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+)
+
+// settingID indexes the settings table. The order is the order of the debug
+// view and of the README's variable table.
+type settingID int
+
+const (
+	setHost settingID = iota
+	setPort
+	setSocket
+	setDB
+	setUsername
+	setPassword
+	setClientName
+	setProtocol
+
+	setTLS
+	setTLSCAFile
+	setTLSCertFile
+	setTLSKeyFile
+	setTLSServerName
+	setTLSMinVersion
+	setTLSSkipVerify
+
+	setPoolSize
+	setMinIdleConns
+	setMaxIdleConns
+	setMaxActiveConns
+	setMaxConcurrentDials
+	setPoolFIFO
+	setPoolTimeout
+	setConnMaxIdleTime
+	setConnMaxLifetime
+	setConnMaxLifetimeJitter
+	setDialTimeout
+	setReadTimeout
+	setWriteTimeout
+	setMaxRetries
+	setMinRetryBackoff
+	setMaxRetryBackoff
+
+	setConnectTimeout
+
+	numSettings
+)
+
+// kind says how a setting's text parses and how its value prints.
+type kind int
+
+const (
+	kindString kind = iota
+	kindHost
+	kindSecret
+	kindPath
+	kindInt
+	kindBool
+	kindDuration
+	kindTLSVersion
+)
+
+// settingDef declares one setting: every place it can come from and how it
+// parses. Resolution, validation, the debug view and the README's variable
+// table all read this one table.
+type settingDef struct {
+	name   string // stable name in the debug view
+	env    string // generic variable; the service prefix is put in front of it
+	alias  string // second variable name for the same form (REDIS_SSL)
+	file   bool   // env+"_FILE" names a file holding the value
+	param  string // REDIS_URL query parameter
+	legacy string // older name of param that go-redis still accepts
+	method string // the code setter, for errors and provenance
+	kind   kind
+	// min and max bound ints; for durations, min 0 means "positive only".
+	min, max int64
+	// disable: for durations, zero or negative means "disabled" (-1 in
+	// go-redis); for ints, -1 means disabled.
+	disable bool
+	doc     string
+	// apply puts the value into go-redis's options; nil for settings that
+	// land elsewhere (the address, TLS, Connect's deadline).
+	apply func(*redis.Options, value)
+}
+
+const maxInt32 = math.MaxInt32
+
+var settings = [numSettings]settingDef{
+	setHost:       {name: "host", env: EnvHost, method: "Connection().Host", kind: kindHost, doc: "host name or IP address"},
+	setPort:       {name: "port", env: EnvPort, method: "Connection().Port", kind: kindInt, min: 1, max: 65535, doc: "TCP port (default 6379)"},
+	setSocket:     {name: "socket", method: "Connection().UnixSocket", kind: kindPath, doc: "unix socket path (unix:// URL or code)"},
+	setDB:         {name: "db", env: EnvDB, param: "db", method: "Connection().DB", kind: kindInt, min: 0, max: maxInt32, apply: func(o *redis.Options, v value) { o.DB = v.int() }, doc: "database number"},
+	setUsername:   {name: "username", env: EnvUsername, method: "Connection().Username", kind: kindString, apply: func(o *redis.Options, v value) { o.Username = v.s }, doc: "ACL user name"},
+	setPassword:   {name: "password", env: EnvPassword, file: true, method: "Connection().Password", kind: kindSecret, apply: func(o *redis.Options, v value) { o.Password = v.s }, doc: "password; REDIS_PASSWORD_FILE reads it from a file"},
+	setClientName: {name: "client_name", env: EnvClientName, param: "client_name", method: "Connection().ClientName", kind: kindString, apply: func(o *redis.Options, v value) { o.ClientName = v.s }, doc: "CLIENT SETNAME (default: the service name)"},
+	setProtocol:   {name: "protocol", env: EnvProtocol, param: "protocol", method: "Connection().Protocol", kind: kindInt, min: 2, max: 3, apply: func(o *redis.Options, v value) { o.Protocol = v.int() }, doc: "RESP version, 2 or 3 (go-redis default 3)"},
+
+	setTLS:           {name: "tls", env: EnvTLS, alias: EnvSSL, method: "TLS().Enable", kind: kindBool, doc: "connect over TLS (rediss:// sets it)"},
+	setTLSCAFile:     {name: "tls_ca_file", env: EnvTLSCAFile, method: "TLS().CAFile", kind: kindPath, doc: "PEM bundle of CAs to trust instead of the system roots"},
+	setTLSCertFile:   {name: "tls_cert_file", env: EnvTLSCertFile, method: "TLS().ClientCertFile", kind: kindPath, doc: "PEM client certificate (with REDIS_TLS_KEY_FILE)"},
+	setTLSKeyFile:    {name: "tls_key_file", env: EnvTLSKeyFile, method: "TLS().ClientCertFile", kind: kindPath, doc: "PEM client private key (with REDIS_TLS_CERT_FILE)"},
+	setTLSServerName: {name: "tls_server_name", env: EnvTLSServerName, method: "TLS().ServerName", kind: kindHost, doc: "name to verify the server certificate against (default: the host)"},
+	setTLSMinVersion: {name: "tls_min_version", env: EnvTLSMinVersion, method: "TLS().MinVersion", kind: kindTLSVersion, doc: "1.2 (default) or 1.3"},
+	setTLSSkipVerify: {name: "tls_insecure_skip_verify", env: EnvTLSInsecureSkipVerify, param: "skip_verify", method: "TLS().InsecureSkipVerify", kind: kindBool, doc: "skip certificate verification (never in staging or production)"},
+
+	setPoolSize:              {name: "pool_size", env: EnvPoolSize, param: "pool_size", method: "Pool().Size", kind: kindInt, min: 0, max: maxInt32, apply: func(o *redis.Options, v value) { o.PoolSize = v.int() }, doc: "connections per node (go-redis default 10 per CPU)"},
+	setMinIdleConns:          {name: "min_idle_conns", env: EnvMinIdleConns, param: "min_idle_conns", method: "Pool().MinIdleConns", kind: kindInt, min: 0, max: maxInt32, apply: func(o *redis.Options, v value) { o.MinIdleConns = v.int() }, doc: "idle connections kept open"},
+	setMaxIdleConns:          {name: "max_idle_conns", env: EnvMaxIdleConns, param: "max_idle_conns", method: "Pool().MaxIdleConns", kind: kindInt, min: 0, max: maxInt32, apply: func(o *redis.Options, v value) { o.MaxIdleConns = v.int() }, doc: "idle connections at most (0: no limit)"},
+	setMaxActiveConns:        {name: "max_active_conns", env: EnvMaxActiveConns, param: "max_active_conns", method: "Pool().MaxActiveConns", kind: kindInt, min: 0, max: maxInt32, apply: func(o *redis.Options, v value) { o.MaxActiveConns = v.int() }, doc: "connections at most (0: no limit)"},
+	setMaxConcurrentDials:    {name: "max_concurrent_dials", env: EnvMaxConcurrentDials, param: "max_concurrent_dials", method: "Pool().MaxConcurrentDials", kind: kindInt, min: 0, max: maxInt32, apply: func(o *redis.Options, v value) { o.MaxConcurrentDials = v.int() }, doc: "dials in flight at most (default: the pool size)"},
+	setPoolFIFO:              {name: "pool_fifo", env: EnvPoolFIFO, param: "pool_fifo", method: "Pool().FIFO", kind: kindBool, apply: func(o *redis.Options, v value) { o.PoolFIFO = v.bool() }, doc: "hand out connections first-in first-out"},
+	setPoolTimeout:           {name: "pool_timeout", env: EnvPoolTimeout, param: "pool_timeout", method: "Pool().Timeout", kind: kindDuration, apply: func(o *redis.Options, v value) { o.PoolTimeout = v.duration() }, doc: "wait for a free connection at most"},
+	setConnMaxIdleTime:       {name: "conn_max_idle_time", env: EnvConnMaxIdleTime, param: "conn_max_idle_time", legacy: "idle_timeout", method: "Pool().ConnMaxIdleTime", kind: kindDuration, disable: true, apply: func(o *redis.Options, v value) { o.ConnMaxIdleTime = v.duration() }, doc: "close connections idle longer (0: never)"},
+	setConnMaxLifetime:       {name: "conn_max_lifetime", env: EnvConnMaxLifetime, param: "conn_max_lifetime", legacy: "max_conn_age", method: "Pool().ConnMaxLifetime", kind: kindDuration, disable: true, apply: func(o *redis.Options, v value) { o.ConnMaxLifetime = v.duration() }, doc: "close connections older (0: never)"},
+	setConnMaxLifetimeJitter: {name: "conn_max_lifetime_jitter", env: EnvConnMaxLifetimeJitter, param: "conn_max_lifetime_jitter", method: "Pool().ConnMaxLifetimeJitter", kind: kindDuration, disable: true, apply: func(o *redis.Options, v value) { o.ConnMaxLifetimeJitter = v.duration() }, doc: "random spread of conn_max_lifetime"},
+	setDialTimeout:           {name: "dial_timeout", env: EnvDialTimeout, param: "dial_timeout", method: "Pool().DialTimeout", kind: kindDuration, apply: func(o *redis.Options, v value) { o.DialTimeout = v.duration() }, doc: "establish a connection at most"},
+	setReadTimeout:           {name: "read_timeout", env: EnvReadTimeout, param: "read_timeout", method: "Pool().ReadTimeout", kind: kindDuration, disable: true, apply: func(o *redis.Options, v value) { o.ReadTimeout = v.duration() }, doc: "wait for a reply at most (0: no timeout)"},
+	setWriteTimeout:          {name: "write_timeout", env: EnvWriteTimeout, param: "write_timeout", method: "Pool().WriteTimeout", kind: kindDuration, disable: true, apply: func(o *redis.Options, v value) { o.WriteTimeout = v.duration() }, doc: "write a command at most (0: no timeout)"},
+	setMaxRetries:            {name: "max_retries", env: EnvMaxRetries, param: "max_retries", method: "Pool().MaxRetries", kind: kindInt, min: -1, max: maxInt32, disable: true, apply: func(o *redis.Options, v value) { o.MaxRetries = v.int() }, doc: "retries of a failed command (-1: none; go-redis default 3)"},
+	setMinRetryBackoff:       {name: "min_retry_backoff", env: EnvMinRetryBackoff, param: "min_retry_backoff", method: "Pool().RetryBackoff", kind: kindDuration, disable: true, apply: func(o *redis.Options, v value) { o.MinRetryBackoff = v.duration() }, doc: "shortest wait between retries (0: none)"},
+	setMaxRetryBackoff:       {name: "max_retry_backoff", env: EnvMaxRetryBackoff, param: "max_retry_backoff", method: "Pool().RetryBackoff", kind: kindDuration, disable: true, apply: func(o *redis.Options, v value) { o.MaxRetryBackoff = v.duration() }, doc: "longest wait between retries (0: none)"},
+
+	setConnectTimeout: {name: "connect_timeout", env: EnvConnectTimeout, method: "Monitoring().ConnectTimeout", kind: kindDuration, doc: "Connect's start-up check (dial and PING) at most"},
+}
+
+// value is a resolved setting: text for strings, secrets and paths; a number
+// for ints, bools (0/1), durations (nanoseconds, -1 disabled) and TLS versions.
+type value struct {
+	s string
+	n int64
+}
+
+func (v value) bool() bool              { return v.n != 0 }
+func (v value) int() int                { return int(v.n) }
+func (v value) duration() time.Duration { return time.Duration(v.n) }
+
+func boolValue(b bool) value {
+	if b {
+		return value{n: 1}
+	}
+	return value{}
+}
+
+// display renders v for the debug view and String; secrets never show.
+func (d *settingDef) display(v value) string {
+	switch d.kind {
+	case kindSecret:
+		return redacted
+	case kindInt:
+		return strconv.FormatInt(v.n, 10)
+	case kindBool:
+		return strconv.FormatBool(v.bool())
+	case kindDuration:
+		if v.n < 0 {
+			return "disabled"
+		}
+		return v.duration().String()
+	case kindTLSVersion:
+		return tlsVersionName(uint16(v.n))
+	}
+	return v.s
+}
+
+// parse turns a variable's (or a URL component's) text into a value and
+// checks it. Problems are phrased to follow the name of where the text came
+// from; a secret's text never appears in them.
+func (d *settingDef) parse(raw string) (value, string) {
+	if d.kind == kindSecret {
+		if raw == "" {
+			return value{}, "is empty; unset it or give a value"
+		}
+		return value{s: raw}, ""
+	}
+	if raw == "" {
+		return value{}, "is empty; unset it or give a value"
+	}
+	if strings.TrimSpace(raw) != raw {
+		return value{}, "has leading or trailing white space, got " + quote(raw)
+	}
+	var v value
+	switch d.kind {
+	case kindInt:
+		n, err := strconv.Atoi(raw)
+		if err != nil {
+			return value{}, fmt.Sprintf("must be a whole number%s, got %s", d.rangeText(), quote(raw))
+		}
+		v.n = int64(n)
+	case kindBool:
+		switch raw {
+		case "true", "1":
+			v.n = 1
+		case "false", "0":
+		default:
+			return value{}, "must be true, false, 1 or 0, got " + quote(raw)
+		}
+	case kindDuration:
+		d, ok := parseDuration(raw)
+		if !ok {
+			return value{}, "must be a duration such as 250ms or 2s, or a whole number of seconds, got " + quote(raw)
+		}
+		v.n = int64(d)
+	case kindTLSVersion:
+		ver, problem := parseTLSVersion(raw)
+		if problem != "" {
+			return value{}, problem
+		}
+		v.n = int64(ver)
+	default:
+		v.s = raw
+	}
+	return v, d.check(v)
+}
+
+// parseDuration reads a duration as go-redis's URLs do: a bare integer is
+// seconds, anything else is Go syntax; zero or less means disabled (-1).
+func parseDuration(s string) (time.Duration, bool) {
+	if i, err := strconv.Atoi(s); err == nil {
+		if i <= 0 {
+			return -1, true
+		}
+		if int64(i) > math.MaxInt64/int64(time.Second) {
+			return 0, false
+		}
+		return time.Duration(i) * time.Second, true
+	}
+	d, err := time.ParseDuration(s)
+	if err != nil {
+		return 0, false
+	}
+	if d <= 0 {
+		return -1, true
+	}
+	return d, true
+}
+
+// check validates a value however it arrived (code, variable, URL). It
+// returns the problem, or "" when the value is fine.
+func (d *settingDef) check(v value) string {
+	switch d.kind {
+	case kindInt:
+		if v.n < d.min || v.n > d.max {
+			return fmt.Sprintf("must be a whole number%s, got %d", d.rangeText(), v.n)
+		}
+	case kindDuration:
+		if v.n <= 0 && !d.disable {
+			return "must be a positive duration; this timeout cannot be disabled"
+		}
+	case kindString, kindPath:
+		if v.s == "" {
+			return "is empty; unset it or give a value"
+		}
+		if d == &settings[setClientName] {
+			for _, r := range v.s {
+				if r <= ' ' || r >= 0x7f {
+					return "must be printable ASCII without spaces (Redis refuses others in CLIENT SETNAME), got " + quote(v.s)
+				}
+			}
+		}
+		if strings.ContainsRune(v.s, 0) {
+			return "contains a NUL byte"
+		}
+	case kindHost:
+		return checkHost(v.s)
+	case kindTLSVersion:
+		if v.n != tls.VersionTLS12 && v.n != tls.VersionTLS13 {
+			return "must be 1.2 or 1.3; TLS 1.0 and 1.1 are refused"
+		}
+	}
+	return ""
+}
+
+func (d *settingDef) rangeText() string {
+	if d.min == -1 {
+		return fmt.Sprintf(" from 0 to %d, or -1 to disable", d.max)
+	}
+	return fmt.Sprintf(" from %d to %d", d.min, d.max)
+}
+
+func checkHost(h string) string {
+	switch {
+	case h == "":
+		return "is empty; unset it or give a value"
+	case strings.Contains(h, "://"):
+		return "looks like a URL; put URLs in " + EnvURL
+	case net.ParseIP(h) != nil, isIPv6WithZone(h):
+		return ""
+	case strings.ContainsRune(h, ':'):
+		return "must be a host name or IP address without a port; put the port in " + EnvPort + ", got " + quote(h)
+	}
+	for _, r := range h {
+		if r <= ' ' || r >= 0x7f || strings.ContainsRune(`/\@?#[]%"'`, r) {
+			return "is not a valid host name, got " + quote(h)
+		}
+	}
+	return ""
+}
+
+func parseTLSVersion(s string) (uint16, string) {
+	switch strings.TrimPrefix(strings.ToLower(s), "tls") {
+	case "1.2", "12":
+		return tls.VersionTLS12, ""
+	case "1.3", "13":
+		return tls.VersionTLS13, ""
+	case "1.0", "10", "1.1", "11":
+		return 0, "must be 1.2 or 1.3; TLS 1.0 and 1.1 are refused, got " + quote(s)
+	}
+	return 0, "must be 1.2 or 1.3, got " + quote(s)
+}
+
+func tlsVersionName(v uint16) string {
+	switch v {
+	case tls.VersionTLS12:
+		return "1.2"
+	case tls.VersionTLS13:
+		return "1.3"
+	}
+	return fmt.Sprintf("0x%04x", v)
+}
+
+// quote prints a non-secret value in an error, cut short so that a huge
+// value cannot flood a log.
+func quote(s string) string {
+	const most = 64
+	if len(s) > most {
+		return strconv.Quote(s[:most]) + fmt.Sprintf("... (%d bytes)", len(s))
+	}
+	return strconv.Quote(s)
+}
+
+// isIPv6WithZone accepts a link-local address with its zone, "fe80::1%eth0".
+func isIPv6WithZone(h string) bool {
+	i := strings.IndexByte(h, '%')
+	return i > 0 && i < len(h)-1 && net.ParseIP(h[:i]) != nil && strings.Contains(h[:i], ":")
+}

@@ -235,11 +235,11 @@ func (r *resolution) enforceRules(b *Builder, hasAddress, loopback bool) {
 			r.warn("%s skips TLS certificate verification; this is refused in staging and production", r.srcs[setTLSSkipVerify])
 		}
 	}
-	if !r.prof.strict || !hasAddress {
+	if !r.prof.strict {
 		return
 	}
 	relaxed := func(rule Rule) bool { _, ok := b.relaxed[rule]; return ok }
-	if loopback && !relaxed(RuleNoLoopback) {
+	if hasAddress && loopback && !relaxed(RuleNoLoopback) {
 		id := setHost
 		if r.has(setSocket) {
 			id = setSocket

@@ -113,16 +113,16 @@ func TestExplicitEnvironmentOverridesDetection(t *testing.T) {
 func TestPrecedence(t *testing.T) {
 	t.Parallel()
 	vars := map[string]string{
-		EnvURL:             "redis://url-host:1111/1?pool_size=11",
-		EnvPoolSize:        "11",
-		"AUTH_" + EnvPort:  "2222",
-		"AUTH_" + EnvDB:    "2",
-		EnvReadTimeout:     "7s",
-		"AUTH_" + EnvHost:  "auth-host",
-		EnvMinIdleConns:    "1",
-		"AUTH_" + EnvTLS:   "false",
-		EnvClientName:      "generic",
-		EnvDialTimeout:     "4",
+		EnvURL:                 "redis://url-host:1111/1?pool_size=11",
+		EnvPoolSize:            "11",
+		"AUTH_" + EnvPort:      "2222",
+		"AUTH_" + EnvDB:        "2",
+		EnvReadTimeout:         "7s",
+		"AUTH_" + EnvHost:      "auth-host",
+		EnvMinIdleConns:        "1",
+		"AUTH_" + EnvTLS:       "false",
+		EnvClientName:          "generic",
+		EnvDialTimeout:         "4",
 		"AUTH_" + EnvTLSCAFile: "",
 	}
 	delete(vars, "AUTH_"+EnvTLSCAFile)
@@ -443,7 +443,7 @@ func TestFluentChainFromCode(t *testing.T) {
 	t.Parallel()
 	cfg, err := New().WithEnv(nil).Environment(Production).Service("backend").
 		Connection().Addr("redis.internal:6380").DB(3).Username("backend").Password("pw").Protocol(2).
-		Pool().Size(40).MinIdleConns(4).ReadTimeout(2 * time.Second).RetryBackoff(5*time.Millisecond, 200*time.Millisecond).
+		Pool().Size(40).MinIdleConns(4).ReadTimeout(2*time.Second).RetryBackoff(5*time.Millisecond, 200*time.Millisecond).
 		TLS().Enable(true).ServerName("redis.example.com").MinVersion(tls.VersionTLS13).
 		Monitoring().ConnectTimeout(time.Second).
 		Build(context.Background())

@@ -181,7 +181,7 @@ func (r *resolution) parseURL(raw, src string, code bool) *urlSettings {
 		put(setTLS, "", "true")
 	case "unix":
 	default:
-		fail("has scheme %s; use redis://, rediss:// or unix://", quote(u.Scheme))
+		fail("has an unsupported scheme; use redis://, rediss:// or unix://")
 		return out
 	}
 
@@ -207,7 +207,7 @@ func (r *resolution) parseURL(raw, src string, code bool) *urlSettings {
 		case 1:
 			put(setDB, "", f[0])
 		default:
-			fail("has path %s; the path is only the database number, as in redis://host:6379/2", quote(u.Path))
+			fail("has a path of several parts; the path is only the database number, as in redis://host:6379/2")
 		}
 	} else {
 		if strings.TrimSpace(u.Path) == "" {
@@ -236,7 +236,7 @@ func (r *resolution) parseURL(raw, src string, code bool) *urlSettings {
 		id, legacy, ok := urlParam(k)
 		switch {
 		case !ok:
-			fail("has unknown parameter %s", quote(k))
+			fail("has an unknown parameter%s", suggestParam(k))
 			continue
 		case id == setTLSSkipVerify && u.Scheme != "rediss":
 			fail("has parameter skip_verify, which only a rediss:// URL takes")
@@ -304,4 +304,46 @@ func urlParseProblem(err error) string {
 		return "has a user or password with a character that must be percent-encoded"
 	}
 	return "is not a valid URL; write redis://[user:password@]host:port/db"
+}
+
+// suggestParam names the known parameter closest to an unknown one, so a
+// typo like pool_szie gets its fix. The unknown name itself is not shown:
+// in a malformed URL it may be a piece of the password.
+func suggestParam(unknown string) string {
+	best, bestDist := "", 3
+	for i := range settings {
+		for _, p := range []string{settings[i].param, settings[i].legacy} {
+			if p == "" {
+				continue
+			}
+			if d := editDistance(unknown, p); d < bestDist {
+				best, bestDist = p, d
+			}
+		}
+	}
+	if best == "" {
+		return "; see the README for the parameters a URL takes"
+	}
+	return " (did you mean " + best + "?)"
+}
+
+// editDistance is the Levenshtein distance between a and b.
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
 }

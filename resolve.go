@@ -135,7 +135,7 @@ func (b *Builder) resolve(r *resolution) {
 		cands = cands[:0]
 		if c := b.code[id]; c.set {
 			if p := def.check(c.v); p != "" {
-				r.fail(ErrInvalidValue, def.name, "code "+def.method, "%s", p)
+				r.fail(ErrInvalidValue, def.name, "code "+def.method, "%s", def.withValue(p, def.display(c.v)))
 				continue
 			}
 			cands = append(cands, candidate{v: c.v, src: Source{Kind: SourceCode, Name: def.method}})
@@ -200,7 +200,7 @@ func (r *resolution) variableCandidates(b *Builder, def *settingDef, prefix stri
 		}
 		v, problem := def.parse(raw)
 		if problem != "" {
-			r.fail(ErrInvalidValue, def.name, name, "%s", problem)
+			r.fail(ErrInvalidValue, def.name, name, "%s", def.withValue(problem, raw))
 			ok = false
 			continue
 		}

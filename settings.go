@@ -173,7 +173,7 @@ func (d *settingDef) display(v value) string {
 
 // parse turns a variable's (or a URL component's) text into a value and
 // checks it. Problems are phrased to follow the name of where the text came
-// from; a secret's text never appears in them.
+// from and never hold the text: withValue adds it where that is safe.
 func (d *settingDef) parse(raw string) (value, string) {
 	if d.kind == kindSecret {
 		if raw == "" {
@@ -185,14 +185,14 @@ func (d *settingDef) parse(raw string) (value, string) {
 		return value{}, "is empty; unset it or give a value"
 	}
 	if strings.TrimSpace(raw) != raw {
-		return value{}, "has leading or trailing white space, got " + quote(raw)
+		return value{}, "has leading or trailing white space"
 	}
 	var v value
 	switch d.kind {
 	case kindInt:
 		n, err := strconv.Atoi(raw)
 		if err != nil {
-			return value{}, fmt.Sprintf("must be a whole number%s, got %s", d.rangeText(), quote(raw))
+			return value{}, "must be a whole number" + d.rangeText()
 		}
 		v.n = int64(n)
 	case kindBool:
@@ -201,12 +201,12 @@ func (d *settingDef) parse(raw string) (value, string) {
 			v.n = 1
 		case "false", "0":
 		default:
-			return value{}, "must be true, false, 1 or 0, got " + quote(raw)
+			return value{}, "must be true, false, 1 or 0"
 		}
 	case kindDuration:
 		d, ok := parseDuration(raw)
 		if !ok {
-			return value{}, "must be a duration such as 250ms or 2s, or a whole number of seconds, got " + quote(raw)
+			return value{}, "must be a duration such as 250ms or 2s, or a whole number of seconds"
 		}
 		v.n = int64(d)
 	case kindTLSVersion:
@@ -249,7 +249,7 @@ func (d *settingDef) check(v value) string {
 	switch d.kind {
 	case kindInt:
 		if v.n < d.min || v.n > d.max {
-			return fmt.Sprintf("must be a whole number%s, got %d", d.rangeText(), v.n)
+			return "must be a whole number" + d.rangeText()
 		}
 	case kindDuration:
 		if v.n <= 0 && !d.disable {
@@ -262,7 +262,7 @@ func (d *settingDef) check(v value) string {
 		if d == &settings[setClientName] {
 			for _, r := range v.s {
 				if r <= ' ' || r >= 0x7f {
-					return "must be printable ASCII without spaces (Redis refuses others in CLIENT SETNAME), got " + quote(v.s)
+					return "must be printable ASCII without spaces (Redis refuses others in CLIENT SETNAME)"
 				}
 			}
 		}
@@ -295,11 +295,11 @@ func checkHost(h string) string {
 	case net.ParseIP(h) != nil, isIPv6WithZone(h):
 		return ""
 	case strings.ContainsRune(h, ':'):
-		return "must be a host name or IP address without a port; put the port in " + EnvPort + ", got " + quote(h)
+		return "must be a host name or IP address without a port; put the port in " + EnvPort
 	}
 	for _, r := range h {
 		if r <= ' ' || r >= 0x7f || strings.ContainsRune(`/\@?#[]%"'`, r) {
-			return "is not a valid host name, got " + quote(h)
+			return "is not a valid host name"
 		}
 	}
 	return ""
@@ -312,9 +312,9 @@ func parseTLSVersion(s string) (uint16, string) {
 	case "1.3", "13":
 		return tls.VersionTLS13, ""
 	case "1.0", "10", "1.1", "11":
-		return 0, "must be 1.2 or 1.3; TLS 1.0 and 1.1 are refused, got " + quote(s)
+		return 0, "must be 1.2 or 1.3; TLS 1.0 and 1.1 are refused"
 	}
-	return 0, "must be 1.2 or 1.3, got " + quote(s)
+	return 0, "must be 1.2 or 1.3"
 }
 
 func tlsVersionName(v uint16) string {
@@ -325,6 +325,16 @@ func tlsVersionName(v uint16) string {
 		return "1.3"
 	}
 	return fmt.Sprintf("0x%04x", v)
+}
+
+// withValue adds the offending text to a problem, for variables and code
+// only: never for a secret, and never for a part of a URL, which may be a
+// piece of a password that a malformed URL put in the wrong place.
+func (d *settingDef) withValue(problem, text string) string {
+	if d.kind == kindSecret || problem == "" {
+		return problem
+	}
+	return problem + ", got " + quote(text)
 }
 
 // quote prints a non-secret value in an error, cut short so that a huge

@@ -34,6 +34,7 @@ type Builder struct {
 	service     string
 	code        [numSettings]codeValue
 	codeURL     *string
+	codeFiles   [numSettings]*string // for settings with a _FILE form
 	credentials func(ctx context.Context) (string, string, error)
 	relaxed     map[Rule]string
 	errs        []error

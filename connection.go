@@ -84,6 +84,13 @@ func (c *ConnectionBuilder) Password(password string) *ConnectionBuilder {
 	return c
 }
 
+// PasswordFile reads the password from a file at Build, as
+// REDIS_PASSWORD_FILE does (one trailing newline is dropped).
+func (c *ConnectionBuilder) PasswordFile(path string) *ConnectionBuilder {
+	c.codeFiles[setPassword] = &path
+	return c
+}
+
 // ClientName sets the name sent with CLIENT SETNAME. Default: the service
 // name given to Service.
 func (c *ConnectionBuilder) ClientName(name string) *ConnectionBuilder {

@@ -140,6 +140,11 @@ func (b *Builder) resolve(r *resolution) {
 			}
 			cands = append(cands, candidate{v: c.v, src: Source{Kind: SourceCode, Name: def.method}})
 		}
+		if path := b.codeFiles[id]; path != nil {
+			if !r.fileCandidate(def, *path, "Connection().PasswordFile", SourceCode, &cands) {
+				continue
+			}
+		}
 		if urlLevel == -1 {
 			cands = urlParts.appendCandidate(cands, id)
 		}
@@ -208,25 +213,34 @@ func (r *resolution) variableCandidates(b *Builder, def *settingDef, prefix stri
 	}
 	if def.file {
 		name := prefix + def.env + fileSuffix
-		if path, set := b.lookup(name); set {
-			text, problem := readSecretFile(path)
-			if problem == "" {
-				var v value
-				v, problem = def.parse(text)
-				if problem != "" {
-					problem = "the file's content " + problem
-				}
-				if problem == "" {
-					*cands = append(*cands, candidate{v: v, src: Source{Kind: SourceFile, Name: name, Path: path}})
-				}
-			}
-			if problem != "" {
-				r.fail(ErrInvalidValue, def.name, name, "%s", problem)
-				ok = false
-			}
+		if path, set := b.lookup(name); set && !r.fileCandidate(def, path, name, SourceFile, cands) {
+			ok = false
 		}
 	}
 	return ok
+}
+
+// fileCandidate reads a secret file named by a variable or a setter and
+// appends its value. It reports false, with the error recorded, when the
+// file cannot be used.
+func (r *resolution) fileCandidate(def *settingDef, path, name string, kind SourceKind, cands *[]candidate) bool {
+	text, problem := readSecretFile(path)
+	var v value
+	if problem == "" {
+		if v, problem = def.parse(text); problem != "" {
+			problem = "the file's content " + problem
+		}
+	}
+	if problem != "" {
+		source := name
+		if kind == SourceCode {
+			source = "code " + name
+		}
+		r.fail(ErrInvalidValue, def.name, source, "%s", problem)
+		return false
+	}
+	*cands = append(*cands, candidate{v: v, src: Source{Kind: SourceFile, Name: name, Path: path}})
+	return true
 }
 
 // decide takes the first candidate and checks the others against it.

@@ -1,0 +1,38 @@
+// Package redisconfig turns what a service is given at start-up (code,
+// environment variables, mounted files) into one validated go-redis v9
+// client configuration, with rules that make staging and production fail
+// fast instead of falling back to something that "works".
+//
+// # Use
+//
+//	cfg, err := redisconfig.New().Service("backend").Build(ctx)
+//	if err != nil {
+//		log.Fatal(err) // every problem, one per line, no secret in it
+//	}
+//	client, err := cfg.Connect(ctx) // PING within the environment's deadline
+//
+// # Environments
+//
+// ENVIRONMENT selects Development (the default), Test, Staging or
+// Production. Development and Test fall back to localhost:6379 and warn
+// about conflicting settings; Staging and Production require an address,
+// TLS and credentials, refuse loopback addresses and skipped certificate
+// checks, and treat conflicts as errors. Only code can relax a rule, with a
+// reason (Builder.Relax).
+//
+// # Precedence
+//
+// Each setting comes from the first of: code; service-prefixed variables
+// (AUTH_REDIS_PORT for Service("auth")) and AUTH_REDIS_URL's parts; generic
+// variables (REDIS_PORT) and REDIS_URL's parts; the environment's profile;
+// go-redis's default. Two forms of one setting on the same rung with
+// different values (REDIS_URL's host and REDIS_HOST, REDIS_PASSWORD and
+// REDIS_PASSWORD_FILE) are a conflict.
+//
+// # Secrets
+//
+// Passwords never appear in errors, in String, in any fmt verb, in JSON or in
+// slog output of a Builder or Config; the debug view (Config.DebugInfo)
+// shows them as "[redacted]" with their source. Errors about REDIS_URL never
+// quote the URL.
+package redisconfig

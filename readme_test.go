@@ -1,0 +1,80 @@
+package redisconfig
+
+import (
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+const (
+	tableBegin = "<!-- BEGIN VARIABLES (generated from settings.go by readme_test.go) -->"
+	tableEnd   = "<!-- END VARIABLES -->"
+)
+
+// variableTable renders the settings table as the README shows it.
+func variableTable() string {
+	var b strings.Builder
+	b.WriteString("| variable | URL parameter | code | meaning | development | test | staging, production |\n")
+	b.WriteString("|---|---|---|---|---|---|---|\n")
+	cell := func(s string) string {
+		if s == "" {
+			return ""
+		}
+		return "`" + s + "`"
+	}
+	for id := range settings {
+		d := &settings[id]
+		name := cell(d.env)
+		if d.alias != "" {
+			name += " (alias " + cell(d.alias) + ")"
+		}
+		if d.file {
+			name += ", " + cell(d.env+fileSuffix)
+		}
+		if name == "" {
+			name = "(none)"
+		}
+		param := cell(d.param)
+		if d.legacy != "" {
+			param += " (old: " + cell(d.legacy) + ")"
+		}
+		switch settingID(id) {
+		case setHost, setPort, setUsername, setPassword, setSocket:
+			param = "in the URL"
+		case setTLS:
+			param = "`rediss://`"
+		case setDB:
+			param = "path `/N` or `db`"
+		}
+		defaults := [3]string{}
+		for i, env := range []Environment{Development, Test, Production} {
+			if v, ok := profiles[env].defaults[settingID(id)]; ok {
+				defaults[i] = cell(v)
+			}
+		}
+		if settingID(id) == setHost {
+			defaults = [3]string{"`localhost`", "`localhost`", "required"}
+		}
+		b.WriteString("| " + name + " | " + param + " | `" + d.method + "` | " + d.doc + " | " +
+			defaults[0] + " | " + defaults[1] + " | " + defaults[2] + " |\n")
+	}
+	return b.String()
+}
+
+// TestREADMEVariableTable keeps the README's variable table equal to the
+// settings table. REDISCONFIG_UPDATE_README=1 rewrites it.
+func TestREADMEVariableTable(t *testing.T) {
+	data, err := os.ReadFile("README.md")
+	require.NoError(t, err)
+	readme := string(data)
+	start, end := strings.Index(readme, tableBegin), strings.Index(readme, tableEnd)
+	require.True(t, start >= 0 && end > start, "README.md must hold the variable table markers")
+	want := readme[:start+len(tableBegin)] + "\n" + variableTable() + readme[end:]
+	if os.Getenv("REDISCONFIG_UPDATE_README") == "1" {
+		require.NoError(t, os.WriteFile("README.md", []byte(want), 0o644))
+		return
+	}
+	require.Equal(t, want, readme, "the README's variable table is stale: run REDISCONFIG_UPDATE_README=1 go test -run TestREADMEVariableTable .")
+}

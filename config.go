@@ -18,6 +18,7 @@ import (
 // cannot change the Config. It prints with its secrets redacted.
 type Config struct {
 	env            Environment
+	topology       Topology
 	service        string
 	opts           redis.Options
 	connectTimeout time.Duration
@@ -30,13 +31,27 @@ type Config struct {
 // assemble turns a resolution into a Config: the address, the cross-field
 // checks, TLS, the environment's rules and go-redis's options.
 func (b *Builder) assemble(r *resolution) *Config {
-	network, addr, host := r.address()
+	r.checkTopology(r.topology)
+	var network, addr, host string
+	var hosts []string // every address the rules must look at
+	switch r.topology {
+	case TopologyStandalone:
+		network, addr, host = r.address()
+		if r.has(setSocket) {
+			hosts = append(hosts, "")
+		} else if addr != "" {
+			hosts = append(hosts, host)
+		}
+	case TopologyCluster:
+		hosts = listHosts(r.vals[setClusterNodes].s)
+	case TopologySentinel:
+		hosts = listHosts(r.vals[setSentinelNodes].s)
+	}
 	r.checkPool()
 	tlsCfg := r.tlsConfig(host)
-	loopback := r.has(setSocket) || isLoopback(host)
-	r.enforceRules(b, addr != "", loopback)
+	r.enforceRules(b, hosts)
 
-	c := &Config{env: r.env, service: b.service, vals: r.vals, srcs: r.srcs}
+	c := &Config{env: r.env, topology: r.topology, service: b.service, vals: r.vals, srcs: r.srcs}
 	c.opts = redis.Options{Network: network, Addr: addr, TLSConfig: tlsCfg}
 	for id := range settings {
 		if def := &settings[id]; def.apply != nil && r.has(settingID(id)) {
@@ -119,9 +134,22 @@ func (c *Config) Warnings() []string { return append([]string(nil), c.warnings..
 // ConnectTimeout is how long Connect's start-up check may take.
 func (c *Config) ConnectTimeout() time.Duration { return c.connectTimeout }
 
+// Topology returns the topology: standalone, cluster or sentinel.
+func (c *Config) Topology() Topology { return c.topology }
+
 // Options returns go-redis options for a standalone client: a fresh copy on
-// every call, with its own tls.Config.
+// every call, with its own tls.Config; nil unless the topology is
+// standalone.
 func (c *Config) Options() *redis.Options {
+	if c.topology != TopologyStandalone {
+		return nil
+	}
+	return c.baseOptions()
+}
+
+// baseOptions copies the resolved options, whatever the topology; the
+// cluster and failover options are made from it.
+func (c *Config) baseOptions() *redis.Options {
 	o := c.opts
 	if o.TLSConfig != nil {
 		o.TLSConfig = o.TLSConfig.Clone()
@@ -129,23 +157,26 @@ func (c *Config) Options() *redis.Options {
 	return &o
 }
 
-// ClusterOptions returns options for a cluster client, or nil: cluster
-// configuration is not available yet (see the README's roadmap).
-func (c *Config) ClusterOptions() *redis.ClusterOptions { return nil }
-
-// FailoverOptions returns options for a sentinel-backed client, or nil:
-// sentinel configuration is not available yet (see the README's roadmap).
-func (c *Config) FailoverOptions() *redis.FailoverOptions { return nil }
+// addrs describes what Connect dials, for errors and String.
+func (c *Config) addrs() string {
+	switch c.topology {
+	case TopologyCluster:
+		return "cluster " + c.vals[setClusterNodes].s
+	case TopologySentinel:
+		return "master " + quote(c.vals[setSentinelMaster].s) + " via sentinels " + c.vals[setSentinelNodes].s
+	}
+	return c.opts.Addr
+}
 
 // Connect creates the client and checks it with a PING within the
 // environment's connect timeout (REDIS_CONNECT_TIMEOUT). On failure it
 // closes the client and returns a *ConnectError that says what was tried;
 // there is no fallback of any kind.
 func (c *Config) Connect(ctx context.Context) (redis.UniversalClient, error) {
-	client := redis.NewClient(c.Options())
+	client := c.NewClient()
 	if err := c.ping(ctx, client); err != nil {
 		_ = client.Close()
-		return nil, &ConnectError{Addr: c.opts.Addr, TLS: c.opts.TLSConfig != nil, Username: c.opts.Username, Err: err}
+		return nil, &ConnectError{Addr: c.addrs(), TLS: c.opts.TLSConfig != nil, Username: c.opts.Username, Err: err}
 	}
 	return client, nil
 }
@@ -176,12 +207,20 @@ func (c *Config) String() string {
 	if c.service != "" {
 		fmt.Fprintf(&sb, ", service: %s", c.service)
 	}
-	fmt.Fprintf(&sb, ", network: %s, addr: %s, db: %d, tls: %t", c.opts.Network, c.opts.Addr, c.opts.DB, c.opts.TLSConfig != nil)
+	if c.topology == TopologyStandalone {
+		fmt.Fprintf(&sb, ", network: %s, addr: %s, db: %d", c.opts.Network, c.opts.Addr, c.opts.DB)
+	} else {
+		fmt.Fprintf(&sb, ", topology: %s, addrs: %s", c.topology, c.addrs())
+	}
+	fmt.Fprintf(&sb, ", tls: %t", c.opts.TLSConfig != nil)
 	if c.opts.Username != "" {
 		fmt.Fprintf(&sb, ", username: %s", c.opts.Username)
 	}
 	if c.opts.Password != "" {
 		sb.WriteString(", password: " + redacted)
+	}
+	if c.vals[setSentinelPassword].s != "" {
+		sb.WriteString(", sentinel_password: " + redacted)
 	}
 	if c.opts.CredentialsProviderContext != nil {
 		sb.WriteString(", credentials: provider")

@@ -104,6 +104,26 @@ func (c *ConnectionBuilder) Protocol(version int) *ConnectionBuilder {
 	return c
 }
 
+// DisableIdentity stops go-redis sending CLIENT SETINFO on connect.
+func (c *ConnectionBuilder) DisableIdentity(on bool) *ConnectionBuilder {
+	c.setCode(setDisableIdentity, boolValue(on))
+	return c
+}
+
+// IdentitySuffix adds a suffix to the library name go-redis sends with
+// CLIENT SETINFO.
+func (c *ConnectionBuilder) IdentitySuffix(suffix string) *ConnectionBuilder {
+	c.setCode(setIdentitySuffix, value{s: suffix})
+	return c
+}
+
+// UnstableResp3 lets go-redis return RESP3 replies it marks unstable (the
+// search commands' raw replies).
+func (c *ConnectionBuilder) UnstableResp3(on bool) *ConnectionBuilder {
+	c.setCode(setUnstableResp3, boolValue(on))
+	return c
+}
+
 // CredentialsProvider sets a function that go-redis calls for every new
 // connection to get the user name and password, for credentials that
 // rotate. It counts as credentials in staging and production, and
@@ -122,6 +142,9 @@ type urlSettings struct {
 	src  string              // the variable or setter that holds the URL
 	code bool
 	errs []error
+
+	u *url.URL   // nil when the URL does not parse
+	q url.Values // its query
 }
 
 // appendCandidate parses the URL's value for id, if it has one.
@@ -146,141 +169,185 @@ func (u *urlSettings) appendCandidate(cands []candidate, id settingID) []candida
 	return append(cands, candidate{v: v, src: Source{Kind: kind, Name: name}})
 }
 
-// parseURL splits a redis://, rediss:// or unix:// URL the way go-redis's
-// ParseURL does, so that every URL means what it means there. It is stricter
-// where go-redis is lax (see the README): a broken query, a host on a unix
-// URL or an opaque URL are errors rather than ignored.
-//
-// Errors never quote the URL: url.Parse's own errors do, password and all.
-func (r *resolution) parseURL(raw, src string, code bool) *urlSettings {
-	out := &urlSettings{src: src, code: code}
-	fail := func(format string, args ...any) {
-		name := src
-		if code {
-			name = "code " + src
-		}
-		out.errs = append(out.errs, &Error{Setting: "url", Source: name, Problem: fmt.Sprintf(format, args...), Kind: ErrInvalidValue})
+func (u *urlSettings) fail(format string, args ...any) {
+	name := u.src
+	if u.code {
+		name = "code " + u.src
 	}
-	put := func(id settingID, part, text string) {
-		out.raw[id], out.set[id], out.part[id] = text, true, part
-	}
+	u.errs = append(u.errs, &Error{Setting: "url", Source: name, Problem: fmt.Sprintf(format, args...), Kind: ErrInvalidValue})
+}
 
+func (u *urlSettings) put(id settingID, part, text string) {
+	u.raw[id], u.set[id], u.part[id] = text, true, part
+}
+
+// openURL parses a URL far enough to tell which topology it asks for; split
+// then reads it in that topology's grammar. Errors never quote the URL:
+// url.Parse's own errors do, password and all.
+func openURL(raw, src string, code bool) *urlSettings {
+	out := &urlSettings{src: src, code: code}
 	if raw == "" {
-		fail("is empty; unset it or give a redis://, rediss:// or unix:// URL")
+		out.fail("is empty; unset it or give a redis://, rediss:// or unix:// URL")
 		return out
 	}
 	u, err := url.Parse(raw)
 	if err != nil {
-		fail("%s", urlParseProblem(err))
+		out.fail("%s", urlParseProblem(err))
 		return out
 	}
 	if u.Opaque != "" {
-		fail("must be written redis://host:port/db, with two slashes after the scheme")
+		out.fail("must be written redis://host:port/db, with two slashes after the scheme")
 		return out
 	}
-	tcp := false
 	switch u.Scheme {
-	case "redis":
-		tcp = true
-		put(setTLS, "", "false")
-	case "rediss":
-		tcp = true
-		put(setTLS, "", "true")
-	case "unix":
+	case "redis", "rediss", "unix":
 	default:
-		fail("has an unsupported scheme; use redis://, rediss:// or unix://")
+		out.fail("has an unsupported scheme; use redis://, rediss:// or unix://")
 		return out
 	}
-
-	if u.User != nil {
-		if name := u.User.Username(); name != "" {
-			put(setUsername, "", name)
-		}
-		if pw, ok := u.User.Password(); ok && pw != "" {
-			put(setPassword, "", pw)
-		}
-	}
-
-	if tcp {
-		if h := u.Hostname(); h != "" {
-			put(setHost, "", h)
-		}
-		if p := u.Port(); p != "" {
-			put(setPort, "", p)
-		}
-		f := strings.FieldsFunc(u.Path, func(r rune) bool { return r == '/' })
-		switch len(f) {
-		case 0:
-		case 1:
-			put(setDB, "", f[0])
-		default:
-			fail("has a path of several parts; the path is only the database number, as in redis://host:6379/2")
-		}
-	} else {
-		if strings.TrimSpace(u.Path) == "" {
-			fail("has no socket path; write unix:///path/to/redis.sock")
-			return out
-		}
-		if u.Host != "" {
-			fail("has a host; a unix URL names only the socket, as in unix:///path/to/redis.sock")
-			return out
-		}
-		put(setSocket, "", u.Path)
-	}
-
 	q, err := url.ParseQuery(u.RawQuery)
 	if err != nil {
-		fail("has a malformed query string; percent-encode %% as %%25 and & as %%26")
+		out.fail("has a malformed query string; percent-encode %% as %%25 and & as %%26")
 		return out
 	}
-	keys := make([]string, 0, len(q))
-	for k := range q {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	legacyUsed := map[settingID]string{}
-	for _, k := range keys {
-		id, legacy, ok := urlParam(k)
-		switch {
-		case !ok:
-			fail("has an unknown parameter%s", suggestParam(k))
-			continue
-		case id == setTLSSkipVerify && u.Scheme != "rediss":
-			fail("has parameter skip_verify, which only a rediss:// URL takes")
-			continue
-		}
-		if legacy {
-			legacyUsed[id] = k
-			if q.Has(settings[id].param) {
-				fail("has both %s and its old name %s; keep %s", settings[id].param, k, settings[id].param)
-			}
-			continue
-		}
-		vs := q[k]
-		if v := vs[len(vs)-1]; v != "" { // go-redis: the last one counts, empty is unset
-			put(id, k, v)
-		}
-	}
-	for id, k := range legacyUsed {
-		if !out.set[id] && !q.Has(settings[id].param) {
-			vs := q[k]
-			if v := vs[len(vs)-1]; v != "" {
-				put(id, k, v)
-			}
-		}
-	}
+	out.u, out.q = u, q
 	return out
 }
 
-// urlParam finds the setting a URL query parameter sets.
-func urlParam(name string) (id settingID, legacy, ok bool) {
+// split reads the URL the way go-redis does for the topology: ParseURL for
+// standalone, ParseClusterURL for a cluster, ParseFailoverURL for sentinel.
+// It is stricter where go-redis is lax (see the README): a host on a unix
+// URL, a database on a cluster URL, a cluster or sentinel URL without a
+// host (go-redis would add localhost:6379) are errors, not ignored.
+func (u *urlSettings) split(t Topology) {
+	if u == nil || u.u == nil {
+		return
+	}
+	g := map[Topology]grammar{TopologyStandalone: grammarStandalone, TopologyCluster: grammarCluster, TopologySentinel: grammarFailover}[t]
+	scheme := u.u.Scheme
+	if scheme == "unix" && t != TopologyStandalone {
+		u.fail("is a unix:// URL, which only a standalone Redis takes; use redis:// or rediss://")
+		return
+	}
+	if scheme != "unix" {
+		u.put(setTLS, "", strconv.FormatBool(scheme == "rediss"))
+	}
+
+	user, password, hasPassword := "", "", false
+	if u.u.User != nil {
+		user = u.u.User.Username()
+		password, hasPassword = u.u.User.Password()
+	}
+	userID, passwordID := setUsername, setPassword
+	if t == TopologySentinel {
+		userID, passwordID = setSentinelUsername, setSentinelPassword
+	}
+	if user != "" {
+		u.put(userID, "", user)
+	}
+	if hasPassword && password != "" {
+		u.put(passwordID, "", password)
+	}
+
+	var addrs []string
+	switch {
+	case scheme == "unix":
+		if strings.TrimSpace(u.u.Path) == "" {
+			u.fail("has no socket path; write unix:///path/to/redis.sock")
+			return
+		}
+		if u.u.Host != "" {
+			u.fail("has a host; a unix URL names only the socket, as in unix:///path/to/redis.sock")
+			return
+		}
+		u.put(setSocket, "", u.u.Path)
+	case t == TopologyStandalone:
+		if h := u.u.Hostname(); h != "" {
+			u.put(setHost, "", h)
+		}
+		if p := u.u.Port(); p != "" {
+			u.put(setPort, "", p)
+		}
+	default:
+		if u.u.Hostname() == "" {
+			u.fail("has no host; name the first node, as in redis://node-1:6379?addr=node-2:6379")
+			return
+		}
+		port := u.u.Port()
+		if port == "" {
+			port = "6379"
+		}
+		addrs = append(addrs, net.JoinHostPort(u.u.Hostname(), port))
+	}
+
+	if scheme != "unix" {
+		f := strings.FieldsFunc(u.u.Path, func(r rune) bool { return r == '/' })
+		switch {
+		case len(f) > 1:
+			u.fail("has a path of several parts; the path is only the database number, as in redis://host:6379/2")
+		case len(f) == 1 && t == TopologyCluster:
+			u.fail("has a database in its path; a cluster has only database 0")
+		case len(f) == 1:
+			u.put(setDB, "", f[0])
+		}
+	}
+
+	keys := make([]string, 0, len(u.q))
+	for k := range u.q {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		vs := u.q[k]
+		last := vs[len(vs)-1] // go-redis: the last one counts, empty is unset
+		if k == "addr" && t != TopologyStandalone {
+			addrs = append(addrs, vs...)
+			continue
+		}
+		id, legacy, ok := urlParam(k, g)
+		switch {
+		case !ok:
+			u.fail("has an unknown parameter%s", suggestParam(k, g))
+			continue
+		case id == setTLSSkipVerify && scheme != "rediss":
+			u.fail("has parameter skip_verify, which only a rediss:// URL takes")
+			continue
+		case legacy && u.q.Has(settings[id].param):
+			u.fail("has both %s and its old name %s; keep %s", settings[id].param, k, settings[id].param)
+			continue
+		case legacy && last != "":
+			u.put(id, k, last)
+		case last != "":
+			u.put(id, k, last)
+		}
+	}
+	if len(addrs) > 0 {
+		id, part := setClusterNodes, ""
+		if t == TopologySentinel {
+			id = setSentinelNodes
+		}
+		if len(addrs) > 1 {
+			part = "addr"
+		}
+		u.put(id, part, strings.Join(addrs, ","))
+	}
+}
+
+// urlParam finds the setting a URL query parameter sets in grammar g.
+func urlParam(name string, g grammar) (id settingID, legacy, ok bool) {
 	for i := range settings {
+		d := &settings[i]
+		if d.urls != 0 && d.urls&g == 0 {
+			continue
+		}
 		switch name {
 		case "":
-		case settings[i].param:
+		case d.param:
 			return settingID(i), false, true
-		case settings[i].legacy:
-			return settingID(i), true, true
+		case d.legacy:
+			if g == grammarStandalone {
+				return settingID(i), true, true
+			}
 		}
 	}
 	return 0, false, false
@@ -316,9 +383,12 @@ func urlParseProblem(err error) string {
 // suggestParam names the known parameter closest to an unknown one, so a
 // typo like pool_szie gets its fix. The unknown name itself is not shown:
 // in a malformed URL it may be a piece of the password.
-func suggestParam(unknown string) string {
+func suggestParam(unknown string, g grammar) string {
 	best, bestDist := "", 3
 	for i := range settings {
+		if settings[i].urls != 0 && settings[i].urls&g == 0 {
+			continue
+		}
 		for _, p := range []string{settings[i].param, settings[i].legacy} {
 			if p == "" {
 				continue

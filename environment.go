@@ -102,19 +102,32 @@ const (
 	EnvMinRetryBackoff       = "REDIS_MIN_RETRY_BACKOFF"
 	EnvMaxRetryBackoff       = "REDIS_MAX_RETRY_BACKOFF"
 	EnvConnectTimeout        = "REDIS_CONNECT_TIMEOUT"
+	EnvDialerRetries         = "REDIS_DIALER_RETRIES"
+	EnvDialerRetryTimeout    = "REDIS_DIALER_RETRY_TIMEOUT"
+	EnvContextTimeoutEnabled = "REDIS_CONTEXT_TIMEOUT_ENABLED"
+	EnvDisableIdentity       = "REDIS_DISABLE_IDENTITY"
+	EnvIdentitySuffix        = "REDIS_IDENTITY_SUFFIX"
+	EnvUnstableResp3         = "REDIS_UNSTABLE_RESP3"
+	EnvFailingTimeoutSeconds = "REDIS_FAILING_TIMEOUT_SECONDS"
 
-	EnvClusterNodes         = "REDIS_CLUSTER_NODES"
-	EnvSentinelMaster       = "REDIS_SENTINEL_MASTER"
-	EnvSentinelNodes        = "REDIS_SENTINEL_NODES"
-	EnvSentinelUsername     = "REDIS_SENTINEL_USERNAME"
-	EnvSentinelPassword     = "REDIS_SENTINEL_PASSWORD"
-	EnvPasswordSecret       = "REDIS_PASSWORD_SECRET"
-	EnvAuthTokenSecret      = "REDIS_AUTH_TOKEN_SECRET"
-	EnvCACertSecret         = "REDIS_CA_CERT_SECRET"
-	EnvSecretsProject       = "REDIS_SECRETS_PROJECT"
-	EnvGoogleCloudProject   = "GOOGLE_CLOUD_PROJECT"
-	EnvPasswordFile         = EnvPassword + fileSuffix
-	EnvSentinelPasswordFile = EnvSentinelPassword + fileSuffix
+	EnvClusterNodes            = "REDIS_CLUSTER_NODES"
+	EnvClusterMaxRedirects     = "REDIS_CLUSTER_MAX_REDIRECTS"
+	EnvClusterReadOnly         = "REDIS_CLUSTER_READ_ONLY"
+	EnvRouteByLatency          = "REDIS_ROUTE_BY_LATENCY"
+	EnvRouteRandomly           = "REDIS_ROUTE_RANDOMLY"
+	EnvSentinelReplicaOnly     = "REDIS_SENTINEL_REPLICA_ONLY"
+	EnvSentinelUseDisconnected = "REDIS_SENTINEL_USE_DISCONNECTED_REPLICAS"
+	EnvSentinelMaster          = "REDIS_SENTINEL_MASTER"
+	EnvSentinelNodes           = "REDIS_SENTINEL_NODES"
+	EnvSentinelUsername        = "REDIS_SENTINEL_USERNAME"
+	EnvSentinelPassword        = "REDIS_SENTINEL_PASSWORD"
+	EnvPasswordSecret          = "REDIS_PASSWORD_SECRET"
+	EnvAuthTokenSecret         = "REDIS_AUTH_TOKEN_SECRET"
+	EnvCACertSecret            = "REDIS_CA_CERT_SECRET"
+	EnvSecretsProject          = "REDIS_SECRETS_PROJECT"
+	EnvGoogleCloudProject      = "GOOGLE_CLOUD_PROJECT"
+	EnvPasswordFile            = EnvPassword + fileSuffix
+	EnvSentinelPasswordFile    = EnvSentinelPassword + fileSuffix
 )
 
 // fileSuffix names the variable that holds a path to read a secret from:
@@ -221,7 +234,7 @@ type Relaxation struct {
 // enforceRules applies the environment's rules to the resolved settings:
 // the table in the README, "Rules per environment". host is "" for a unix
 // socket.
-func (r *resolution) enforceRules(b *Builder, hasAddress, loopback bool) {
+func (r *resolution) enforceRules(b *Builder, hosts []string) {
 	if !r.envOK {
 		return // the environment is unknown; its error is already recorded
 	}
@@ -239,14 +252,23 @@ func (r *resolution) enforceRules(b *Builder, hasAddress, loopback bool) {
 		return
 	}
 	relaxed := func(rule Rule) bool { _, ok := b.relaxed[rule]; return ok }
-	if hasAddress && loopback && !relaxed(RuleNoLoopback) {
-		id := setHost
+	if !relaxed(RuleNoLoopback) {
+		id := map[Topology]settingID{TopologyStandalone: setHost, TopologyCluster: setClusterNodes, TopologySentinel: setSentinelNodes}[r.topology]
 		if r.has(setSocket) {
 			id = setSocket
 		}
-		r.fail(ErrRule, settings[id].name, r.srcs[id].String(),
-			"%s does not connect to a loopback address or unix socket (%s); point it at the real Redis, or call Relax(RuleNoLoopback, reason)",
-			r.env, quote(r.vals[id].s))
+		for _, h := range hosts {
+			if h == "" || isLoopback(h) {
+				what := quote(h)
+				if h == "" {
+					what = "unix socket " + quote(r.vals[setSocket].s)
+				}
+				r.fail(ErrRule, settings[id].name, r.srcs[id].String(),
+					"%s does not connect to a loopback address or unix socket (%s); point it at the real Redis, or call Relax(RuleNoLoopback, reason)",
+					r.env, what)
+				break
+			}
+		}
 	}
 	if !tlsOn && !relaxed(RuleTLSRequired) {
 		src := EnvTLS + " (unset)"
@@ -274,4 +296,18 @@ func isLoopback(host string) bool {
 	}
 	ip := net.ParseIP(h)
 	return ip != nil && (ip.IsLoopback() || ip.IsUnspecified())
+}
+
+// listHosts returns the hosts of a host:port list.
+func listHosts(list string) []string {
+	if list == "" {
+		return nil
+	}
+	var hosts []string
+	for _, a := range strings.Split(list, ",") {
+		if h, _, err := net.SplitHostPort(a); err == nil {
+			hosts = append(hosts, h)
+		}
+	}
+	return hosts
 }

@@ -86,6 +86,23 @@ func (p *PoolBuilder) RetryBackoff(minBackoff, maxBackoff time.Duration) *PoolBu
 	return p.dur(setMaxRetryBackoff, maxBackoff)
 }
 
+// DialerRetries sets the dial attempts for one connection. Default: 5
+// (go-redis).
+func (p *PoolBuilder) DialerRetries(n int) *PoolBuilder { return p.int(setDialerRetries, n) }
+
+// DialerRetryTimeout sets the wait between dial attempts; zero or negative
+// means no wait. Default: 100ms (go-redis).
+func (p *PoolBuilder) DialerRetryTimeout(d time.Duration) *PoolBuilder {
+	return p.dur(setDialerRetryTimeout, d)
+}
+
+// ContextTimeout lets the deadline of a command's context bound the
+// command, besides the read and write timeouts. Default: false.
+func (p *PoolBuilder) ContextTimeout(on bool) *PoolBuilder {
+	p.setCode(setContextTimeoutEnabled, boolValue(on))
+	return p
+}
+
 func (p *PoolBuilder) int(id settingID, n int) *PoolBuilder {
 	p.setCode(id, value{n: int64(n)})
 	return p

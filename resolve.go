@@ -67,6 +67,7 @@ type resolution struct {
 	env      Environment
 	envOK    bool
 	prof     *profile
+	topology Topology
 	vals     [numSettings]value
 	srcs     [numSettings]Source
 	errs     []error
@@ -115,16 +116,18 @@ func (b *Builder) resolve(r *resolution) {
 	urlLevel := -2 // -1: code, 0..: index into levels
 	if b.codeURL != nil {
 		urlLevel = -1
-		urlParts = r.parseURL(*b.codeURL, "Connection().URL", true)
+		urlParts = openURL(*b.codeURL, "Connection().URL", true)
 	} else {
 		for i, l := range levels {
 			if raw, ok := b.lookup(l.prefix + EnvURL); ok {
 				urlLevel = i
-				urlParts = r.parseURL(raw, l.prefix+EnvURL, false)
+				urlParts = openURL(raw, l.prefix+EnvURL, false)
 				break
 			}
 		}
 	}
+	r.topology = b.selectTopology(r, levels, urlParts)
+	urlParts.split(r.topology)
 
 	var cands []candidate
 	for id := range settingID(numSettings) {

@@ -50,6 +50,25 @@ const (
 	setMaxRetries
 	setMinRetryBackoff
 	setMaxRetryBackoff
+	setDialerRetries
+	setDialerRetryTimeout
+	setContextTimeoutEnabled
+	setDisableIdentity
+	setIdentitySuffix
+	setUnstableResp3
+	setFailingTimeoutSeconds
+
+	setClusterNodes
+	setMaxRedirects
+	setReadOnly
+	setRouteByLatency
+	setRouteRandomly
+	setSentinelMaster
+	setSentinelNodes
+	setSentinelUsername
+	setSentinelPassword
+	setReplicaOnly
+	setUseDisconnectedReplicas
 
 	setConnectTimeout
 
@@ -68,19 +87,32 @@ const (
 	kindBool
 	kindDuration
 	kindTLSVersion
+	kindAddrList
+)
+
+// grammar is a set of URL grammars (go-redis's ParseURL, ParseClusterURL,
+// ParseFailoverURL) that accept a query parameter. Zero means all three.
+type grammar uint8
+
+const (
+	grammarStandalone grammar = 1 << iota
+	grammarCluster
+	grammarFailover
 )
 
 // settingDef declares one setting: every place it can come from and how it
 // parses. Resolution, validation, the debug view and the README's variable
 // table all read this one table.
 type settingDef struct {
-	name   string // stable name in the debug view
-	env    string // generic variable; the service prefix is put in front of it
-	alias  string // second variable name for the same form (REDIS_SSL)
-	file   bool   // env+"_FILE" names a file holding the value
-	param  string // REDIS_URL query parameter
-	legacy string // older name of param that go-redis still accepts
-	method string // the code setter, for errors and provenance
+	name   string   // stable name in the debug view
+	env    string   // generic variable; the service prefix is put in front of it
+	alias  string   // second variable name for the same form (REDIS_SSL)
+	file   bool     // env+"_FILE" names a file holding the value
+	param  string   // REDIS_URL query parameter
+	legacy string   // older name of param that go-redis's ParseURL still accepts
+	urls   grammar  // the URL grammars that take param (zero: all)
+	topos  topoMask // the topologies the setting means something in (zero: all)
+	method string   // the code setter, for errors and provenance
 	kind   kind
 	// min and max bound ints; for durations, min 0 means "positive only".
 	min, max int64
@@ -96,12 +128,12 @@ type settingDef struct {
 const maxInt32 = math.MaxInt32
 
 var settings = [numSettings]settingDef{
-	setHost:       {name: "host", env: EnvHost, method: "Connection().Host", kind: kindHost, doc: "host name or IP address"},
-	setPort:       {name: "port", env: EnvPort, method: "Connection().Port", kind: kindInt, min: 1, max: 65535, doc: "TCP port (default 6379)"},
-	setSocket:     {name: "socket", method: "Connection().UnixSocket", kind: kindPath, doc: "unix socket path (unix:// URL or code)"},
-	setDB:         {name: "db", env: EnvDB, param: "db", method: "Connection().DB", kind: kindInt, min: 0, max: maxInt32, apply: func(o *redis.Options, v value) { o.DB = v.int() }, doc: "database number"},
-	setUsername:   {name: "username", env: EnvUsername, method: "Connection().Username", kind: kindString, apply: func(o *redis.Options, v value) { o.Username = v.s }, doc: "ACL user name"},
-	setPassword:   {name: "password", env: EnvPassword, file: true, method: "Connection().Password", kind: kindSecret, apply: func(o *redis.Options, v value) { o.Password = v.s }, doc: "password; REDIS_PASSWORD_FILE reads it from a file"},
+	setHost:       {name: "host", env: EnvHost, topos: onlyStandalone, method: "Connection().Host", kind: kindHost, doc: "host name or IP address"},
+	setPort:       {name: "port", env: EnvPort, topos: onlyStandalone, method: "Connection().Port", kind: kindInt, min: 1, max: 65535, doc: "TCP port (default 6379)"},
+	setSocket:     {name: "socket", topos: onlyStandalone, method: "Connection().UnixSocket", kind: kindPath, doc: "unix socket path (unix:// URL or code)"},
+	setDB:         {name: "db", env: EnvDB, param: "db", urls: grammarStandalone | grammarFailover, topos: topoStandalone | topoSentinel, method: "Connection().DB", kind: kindInt, min: 0, max: maxInt32, apply: func(o *redis.Options, v value) { o.DB = v.int() }, doc: "database number"},
+	setUsername:   {name: "username", env: EnvUsername, param: "username", urls: grammarFailover, method: "Connection().Username", kind: kindString, apply: func(o *redis.Options, v value) { o.Username = v.s }, doc: "ACL user name"},
+	setPassword:   {name: "password", env: EnvPassword, file: true, param: "password", urls: grammarFailover, method: "Connection().Password", kind: kindSecret, apply: func(o *redis.Options, v value) { o.Password = v.s }, doc: "password; REDIS_PASSWORD_FILE reads it from a file"},
 	setClientName: {name: "client_name", env: EnvClientName, param: "client_name", method: "Connection().ClientName", kind: kindString, apply: func(o *redis.Options, v value) { o.ClientName = v.s }, doc: "CLIENT SETNAME (default: the service name)"},
 	setProtocol:   {name: "protocol", env: EnvProtocol, param: "protocol", method: "Connection().Protocol", kind: kindInt, min: 2, max: 3, apply: func(o *redis.Options, v value) { o.Protocol = v.int() }, doc: "RESP version, 2 or 3 (go-redis default 3)"},
 
@@ -111,7 +143,7 @@ var settings = [numSettings]settingDef{
 	setTLSKeyFile:    {name: "tls_key_file", env: EnvTLSKeyFile, method: "TLS().ClientCertFile", kind: kindPath, doc: "PEM client private key (with REDIS_TLS_CERT_FILE)"},
 	setTLSServerName: {name: "tls_server_name", env: EnvTLSServerName, method: "TLS().ServerName", kind: kindHost, doc: "name to verify the server certificate against (default: the host)"},
 	setTLSMinVersion: {name: "tls_min_version", env: EnvTLSMinVersion, method: "TLS().MinVersion", kind: kindTLSVersion, doc: "1.2 (default) or 1.3"},
-	setTLSSkipVerify: {name: "tls_insecure_skip_verify", env: EnvTLSInsecureSkipVerify, param: "skip_verify", method: "TLS().InsecureSkipVerify", kind: kindBool, doc: "skip certificate verification (never in staging or production)"},
+	setTLSSkipVerify: {name: "tls_insecure_skip_verify", env: EnvTLSInsecureSkipVerify, param: "skip_verify", urls: grammarStandalone | grammarFailover, method: "TLS().InsecureSkipVerify", kind: kindBool, doc: "skip certificate verification (never in staging or production)"},
 
 	setPoolSize:              {name: "pool_size", env: EnvPoolSize, param: "pool_size", method: "Pool().Size", kind: kindInt, min: 0, max: maxInt32, apply: func(o *redis.Options, v value) { o.PoolSize = v.int() }, doc: "connections per node (go-redis default 10 per CPU)"},
 	setMinIdleConns:          {name: "min_idle_conns", env: EnvMinIdleConns, param: "min_idle_conns", method: "Pool().MinIdleConns", kind: kindInt, min: 0, max: maxInt32, apply: func(o *redis.Options, v value) { o.MinIdleConns = v.int() }, doc: "idle connections kept open"},
@@ -129,6 +161,26 @@ var settings = [numSettings]settingDef{
 	setMaxRetries:            {name: "max_retries", env: EnvMaxRetries, param: "max_retries", method: "Pool().MaxRetries", kind: kindInt, min: -1, max: maxInt32, disable: true, apply: func(o *redis.Options, v value) { o.MaxRetries = v.int() }, doc: "retries of a failed command (-1: none; go-redis default 3)"},
 	setMinRetryBackoff:       {name: "min_retry_backoff", env: EnvMinRetryBackoff, param: "min_retry_backoff", method: "Pool().RetryBackoff", kind: kindDuration, disable: true, apply: func(o *redis.Options, v value) { o.MinRetryBackoff = v.duration() }, doc: "shortest wait between retries (0: none)"},
 	setMaxRetryBackoff:       {name: "max_retry_backoff", env: EnvMaxRetryBackoff, param: "max_retry_backoff", method: "Pool().RetryBackoff", kind: kindDuration, disable: true, apply: func(o *redis.Options, v value) { o.MaxRetryBackoff = v.duration() }, doc: "longest wait between retries (0: none)"},
+
+	setDialerRetries:         {name: "dialer_retries", env: EnvDialerRetries, param: "dialer_retries", urls: grammarCluster | grammarFailover, method: "Pool().DialerRetries", kind: kindInt, min: 1, max: maxInt32, apply: func(o *redis.Options, v value) { o.DialerRetries = v.int() }, doc: "dial attempts per connection (go-redis default 5)"},
+	setDialerRetryTimeout:    {name: "dialer_retry_timeout", env: EnvDialerRetryTimeout, param: "dialer_retry_timeout", urls: grammarCluster | grammarFailover, method: "Pool().DialerRetryTimeout", kind: kindDuration, disable: true, apply: func(o *redis.Options, v value) { o.DialerRetryTimeout = v.duration() }, doc: "wait between dial attempts (go-redis default 100ms)"},
+	setContextTimeoutEnabled: {name: "context_timeout_enabled", env: EnvContextTimeoutEnabled, param: "context_timeout_enabled", urls: grammarFailover, method: "Pool().ContextTimeout", kind: kindBool, apply: func(o *redis.Options, v value) { o.ContextTimeoutEnabled = v.bool() }, doc: "let context deadlines bound commands"},
+	setDisableIdentity:       {name: "disable_identity", env: EnvDisableIdentity, param: "disableIdentity", urls: grammarFailover, method: "Connection().DisableIdentity", kind: kindBool, apply: func(o *redis.Options, v value) { o.DisableIdentity = v.bool() }, doc: "skip CLIENT SETINFO on connect"},
+	setIdentitySuffix:        {name: "identity_suffix", env: EnvIdentitySuffix, param: "identitySuffix", urls: grammarFailover, method: "Connection().IdentitySuffix", kind: kindString, apply: func(o *redis.Options, v value) { o.IdentitySuffix = v.s }, doc: "suffix of the CLIENT SETINFO library name"},
+	setUnstableResp3:         {name: "unstable_resp3", env: EnvUnstableResp3, param: "unstable_resp3", urls: grammarFailover, method: "Connection().UnstableResp3", kind: kindBool, apply: func(o *redis.Options, v value) { o.UnstableResp3 = v.bool() }, doc: "allow RESP3 replies go-redis marks unstable"},
+	setFailingTimeoutSeconds: {name: "failing_timeout_seconds", env: EnvFailingTimeoutSeconds, param: "failing_timeout_seconds", urls: grammarCluster, method: "Cluster().FailingTimeout", kind: kindInt, min: 1, max: maxInt32, apply: func(o *redis.Options, v value) { o.FailingTimeoutSeconds = v.int() }, doc: "seconds a failing cluster node is avoided (go-redis default 15)"},
+
+	setClusterNodes:            {name: "cluster_nodes", env: EnvClusterNodes, topos: topoCluster, method: "Cluster().Nodes", kind: kindAddrList, doc: "comma-separated host:port seed nodes; selects cluster"},
+	setMaxRedirects:            {name: "max_redirects", env: EnvClusterMaxRedirects, param: "max_redirects", urls: grammarCluster, topos: topoCluster, method: "Cluster().MaxRedirects", kind: kindInt, min: -1, max: maxInt32, disable: true, doc: "MOVED/ASK redirects followed (-1: none; go-redis default 3)"},
+	setReadOnly:                {name: "read_only", env: EnvClusterReadOnly, param: "read_only", urls: grammarCluster, topos: topoCluster, method: "Cluster().ReadOnly", kind: kindBool, doc: "send read-only commands to replicas"},
+	setRouteByLatency:          {name: "route_by_latency", env: EnvRouteByLatency, param: "route_by_latency", urls: grammarCluster | grammarFailover, topos: topoCluster | topoSentinel, method: "Cluster().RouteByLatency", kind: kindBool, doc: "read-only commands to the closest node"},
+	setRouteRandomly:           {name: "route_randomly", env: EnvRouteRandomly, param: "route_randomly", urls: grammarCluster | grammarFailover, topos: topoCluster | topoSentinel, method: "Cluster().RouteRandomly", kind: kindBool, doc: "read-only commands to a random node"},
+	setSentinelMaster:          {name: "sentinel_master", env: EnvSentinelMaster, param: "master_name", urls: grammarFailover, topos: topoSentinel, method: "Sentinel().Master", kind: kindString, doc: "master name the sentinels watch; selects sentinel"},
+	setSentinelNodes:           {name: "sentinel_nodes", env: EnvSentinelNodes, topos: topoSentinel, method: "Sentinel().Nodes", kind: kindAddrList, doc: "comma-separated host:port sentinels"},
+	setSentinelUsername:        {name: "sentinel_username", env: EnvSentinelUsername, topos: topoSentinel, method: "Sentinel().Username", kind: kindString, doc: "ACL user for the sentinels"},
+	setSentinelPassword:        {name: "sentinel_password", env: EnvSentinelPassword, file: true, topos: topoSentinel, method: "Sentinel().Password", kind: kindSecret, doc: "password for the sentinels; _FILE reads it from a file"},
+	setReplicaOnly:             {name: "replica_only", env: EnvSentinelReplicaOnly, param: "replica_only", urls: grammarFailover, topos: topoSentinel, method: "Sentinel().ReplicaOnly", kind: kindBool, doc: "connect to replicas only"},
+	setUseDisconnectedReplicas: {name: "use_disconnected_replicas", env: EnvSentinelUseDisconnected, param: "use_disconnected_replicas", urls: grammarFailover, topos: topoSentinel, method: "Sentinel().UseDisconnectedReplicas", kind: kindBool, doc: "also use replicas cut off from the master"},
 
 	setConnectTimeout: {name: "connect_timeout", env: EnvConnectTimeout, method: "Monitoring().ConnectTimeout", kind: kindDuration, doc: "Connect's start-up check (dial and PING) at most"},
 }
@@ -209,6 +261,12 @@ func (d *settingDef) parse(raw string) (value, string) {
 			return value{}, "must be a duration such as 250ms or 2s, or a whole number of seconds"
 		}
 		v.n = int64(d)
+	case kindAddrList:
+		list, problem := parseAddrList(raw)
+		if problem != "" {
+			return value{}, problem
+		}
+		v.s = list
 	case kindTLSVersion:
 		ver, problem := parseTLSVersion(raw)
 		if problem != "" {
@@ -271,6 +329,10 @@ func (d *settingDef) check(v value) string {
 		}
 	case kindHost:
 		return checkHost(v.s)
+	case kindAddrList:
+		if _, problem := parseAddrList(v.s); problem != "" {
+			return problem
+		}
 	case kindTLSVersion:
 		if v.n != tls.VersionTLS12 && v.n != tls.VersionTLS13 {
 			return "must be 1.2 or 1.3; TLS 1.0 and 1.1 are refused"
@@ -351,4 +413,31 @@ func quote(s string) string {
 func isIPv6WithZone(h string) bool {
 	i := strings.IndexByte(h, '%')
 	return i > 0 && i < len(h)-1 && net.ParseIP(h[:i]) != nil && strings.Contains(h[:i], ":")
+}
+
+// parseAddrList checks a comma-separated host:port list and returns it with
+// the spaces around its commas removed.
+func parseAddrList(raw string) (string, string) {
+	parts := strings.Split(raw, ",")
+	seen := make(map[string]bool, len(parts))
+	for i, p := range parts {
+		p = strings.TrimSpace(p)
+		host, port, err := net.SplitHostPort(p)
+		if err != nil || host == "" {
+			return "", fmt.Sprintf("entry %d must be host:port ([::1]:6379 for IPv6)", i+1)
+		}
+		if problem := checkHost(host); problem != "" {
+			return "", fmt.Sprintf("entry %d: host %s", i+1, problem)
+		}
+		if n, err := strconv.Atoi(port); err != nil || n < 1 || n > 65535 {
+			return "", fmt.Sprintf("entry %d: port must be a whole number from 1 to 65535", i+1)
+		}
+		p = net.JoinHostPort(host, port)
+		if seen[p] {
+			return "", fmt.Sprintf("entry %d: %s is listed twice", i+1, p)
+		}
+		seen[p] = true
+		parts[i] = p
+	}
+	return strings.Join(parts, ","), ""
 }

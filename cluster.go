@@ -1,0 +1,413 @@
+package redisconfig
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+)
+
+// Topology is the shape of the Redis deployment a configuration is for.
+type Topology int
+
+// The topologies.
+const (
+	// TopologyStandalone is one Redis server (or a proxy in front of many).
+	TopologyStandalone Topology = iota
+	// TopologyCluster is a Redis Cluster reached through seed nodes.
+	TopologyCluster
+	// TopologySentinel is a master and replicas found through sentinels.
+	TopologySentinel
+)
+
+var topologyNames = [...]string{"standalone", "cluster", "sentinel"}
+
+// String returns "standalone", "cluster" or "sentinel".
+func (t Topology) String() string {
+	if t < 0 || int(t) >= len(topologyNames) {
+		return fmt.Sprintf("Topology(%d)", int(t))
+	}
+	return topologyNames[t]
+}
+
+// topoMask is a set of topologies a setting means something in.
+type topoMask uint8
+
+const (
+	topoStandalone topoMask = 1 << iota
+	topoCluster
+	topoSentinel
+
+	onlyStandalone = topoStandalone
+)
+
+func (t Topology) mask() topoMask { return 1 << t }
+
+// ClusterBuilder configures a Redis Cluster. It embeds the root Builder, so
+// a chain can go on to Pool(), TLS() or Build(ctx). Pool, TLS and
+// credential settings apply to every node.
+type ClusterBuilder struct {
+	*Builder
+}
+
+// Cluster returns the sub-builder for Redis Cluster.
+func (b *Builder) Cluster() *ClusterBuilder { return &ClusterBuilder{b} }
+
+// Nodes sets the seed nodes ("host:port" each) and selects cluster mode.
+func (c *ClusterBuilder) Nodes(addrs ...string) *ClusterBuilder {
+	c.setCode(setClusterNodes, value{s: strings.Join(addrs, ",")})
+	return c
+}
+
+// MaxRedirects sets how many MOVED/ASK redirects a command follows; -1
+// follows none. Default: 3 (go-redis).
+func (c *ClusterBuilder) MaxRedirects(n int) *ClusterBuilder {
+	c.setCode(setMaxRedirects, value{n: int64(n)})
+	return c
+}
+
+// ReadOnly sends read-only commands to replicas.
+func (c *ClusterBuilder) ReadOnly(on bool) *ClusterBuilder {
+	c.setCode(setReadOnly, boolValue(on))
+	return c
+}
+
+// RouteByLatency sends read-only commands to the node that answers fastest.
+func (c *ClusterBuilder) RouteByLatency(on bool) *ClusterBuilder {
+	c.setCode(setRouteByLatency, boolValue(on))
+	return c
+}
+
+// RouteRandomly sends read-only commands to a random node.
+func (c *ClusterBuilder) RouteRandomly(on bool) *ClusterBuilder {
+	c.setCode(setRouteRandomly, boolValue(on))
+	return c
+}
+
+// FailingTimeout sets how long a failing node is avoided, in whole seconds.
+// Default: 15 seconds (go-redis).
+func (c *ClusterBuilder) FailingTimeout(d time.Duration) *ClusterBuilder {
+	c.setCode(setFailingTimeoutSeconds, value{n: int64(d / time.Second)})
+	return c
+}
+
+// SentinelBuilder configures a master found through Redis Sentinel. It
+// embeds the root Builder. The sentinels get their own credentials; TLS
+// settings apply to the sentinels and the data nodes alike.
+type SentinelBuilder struct {
+	*Builder
+}
+
+// Sentinel returns the sub-builder for Redis Sentinel.
+func (b *Builder) Sentinel() *SentinelBuilder { return &SentinelBuilder{b} }
+
+// Master sets the name of the master the sentinels watch and selects
+// sentinel mode.
+func (s *SentinelBuilder) Master(name string) *SentinelBuilder {
+	s.setCode(setSentinelMaster, value{s: name})
+	return s
+}
+
+// Nodes sets the sentinels' addresses ("host:port" each).
+func (s *SentinelBuilder) Nodes(addrs ...string) *SentinelBuilder {
+	s.setCode(setSentinelNodes, value{s: strings.Join(addrs, ",")})
+	return s
+}
+
+// Username sets the ACL user for the sentinels (not the data nodes).
+func (s *SentinelBuilder) Username(name string) *SentinelBuilder {
+	s.setCode(setSentinelUsername, value{s: name})
+	return s
+}
+
+// Password sets the sentinels' password (not the data nodes').
+func (s *SentinelBuilder) Password(password string) *SentinelBuilder {
+	s.setCode(setSentinelPassword, value{s: password})
+	return s
+}
+
+// ReplicaOnly connects to replicas only.
+func (s *SentinelBuilder) ReplicaOnly(on bool) *SentinelBuilder {
+	s.setCode(setReplicaOnly, boolValue(on))
+	return s
+}
+
+// UseDisconnectedReplicas also uses replicas cut off from the master.
+func (s *SentinelBuilder) UseDisconnectedReplicas(on bool) *SentinelBuilder {
+	s.setCode(setUseDisconnectedReplicas, boolValue(on))
+	return s
+}
+
+// selectTopology decides the topology, in this order:
+//
+//  1. sentinel, when the sentinel master or sentinel nodes are given (code,
+//     REDIS_SENTINEL_MASTER, REDIS_SENTINEL_NODES, or master_name in
+//     REDIS_URL);
+//  2. cluster, when cluster nodes are given (code, REDIS_CLUSTER_NODES, or
+//     addr in REDIS_URL);
+//  3. standalone otherwise.
+//
+// Signs of both sentinel and cluster are an error, never a guess.
+func (b *Builder) selectTopology(r *resolution, levels []level, u *urlSettings) Topology {
+	var sentinel, cluster []string
+	for _, id := range []settingID{setSentinelMaster, setSentinelNodes, setClusterNodes} {
+		var signs []string
+		if b.code[id].set {
+			signs = append(signs, "code "+settings[id].method)
+		}
+		for _, l := range levels {
+			if _, ok := b.lookup(l.prefix + settings[id].env); ok {
+				signs = append(signs, l.prefix+settings[id].env)
+			}
+		}
+		if id == setClusterNodes {
+			cluster = append(cluster, signs...)
+		} else {
+			sentinel = append(sentinel, signs...)
+		}
+	}
+	if u != nil && u.q != nil {
+		if u.q.Has("master_name") {
+			sentinel = append(sentinel, u.src+" parameter master_name")
+		} else if u.q.Has("addr") {
+			cluster = append(cluster, u.src+" parameter addr")
+		}
+	}
+	switch {
+	case len(sentinel) > 0 && len(cluster) > 0:
+		r.fail(ErrConflict, "topology", strings.Join(append(sentinel, cluster...), ", "),
+			"configure both a sentinel (%s) and a cluster (%s); keep one", strings.Join(sentinel, ", "), strings.Join(cluster, ", "))
+		return TopologyStandalone
+	case len(sentinel) > 0:
+		return TopologySentinel
+	case len(cluster) > 0:
+		return TopologyCluster
+	}
+	return TopologyStandalone
+}
+
+// checkTopology refuses settings that mean nothing in the topology, and
+// settings the topology cannot do without.
+func (r *resolution) checkTopology(t Topology) {
+	for id := range settings {
+		def := &settings[id]
+		if def.topos == 0 || def.topos&t.mask() != 0 || !r.has(settingID(id)) || r.srcs[id].Kind == SourceDefault {
+			continue
+		}
+		fix := map[Topology]string{
+			TopologyStandalone: "it is for a " + topoList(def.topos) + " only",
+			TopologyCluster:    "a cluster takes its nodes from " + EnvClusterNodes + " and has no database but 0",
+			TopologySentinel:   "a sentinel configuration takes its sentinels from " + EnvSentinelNodes,
+		}[t]
+		if t == TopologyStandalone {
+			fix = "it is only for a " + topoList(def.topos)
+		}
+		r.fail(ErrConflict, def.name, r.srcs[id].String(), "does not apply to a %s configuration; %s", t, fix)
+	}
+	switch t {
+	case TopologyCluster:
+		if !r.has(setClusterNodes) {
+			r.fail(ErrMissing, "cluster_nodes", EnvClusterNodes, "a cluster needs its seed nodes")
+		}
+	case TopologySentinel:
+		if !r.has(setSentinelMaster) {
+			r.fail(ErrMissing, "sentinel_master", EnvSentinelMaster+" (unset)",
+				"a sentinel configuration needs the master's name; set %s (or master_name in %s), or call Sentinel().Master", EnvSentinelMaster, EnvURL)
+		}
+		if !r.has(setSentinelNodes) {
+			r.fail(ErrMissing, "sentinel_nodes", EnvSentinelNodes+" (unset)",
+				"a sentinel configuration needs the sentinels' addresses; set %s, or call Sentinel().Nodes", EnvSentinelNodes)
+		}
+	}
+}
+
+func topoList(m topoMask) string {
+	var names []string
+	for t := TopologyStandalone; t <= TopologySentinel; t++ {
+		if m&t.mask() != 0 {
+			names = append(names, t.String())
+		}
+	}
+	return strings.Join(names, " or ")
+}
+
+// nodes returns the node list of a cluster or sentinel configuration.
+func (c *Config) nodes(id settingID) []string {
+	if c.vals[id].s == "" {
+		return nil
+	}
+	return strings.Split(c.vals[id].s, ",")
+}
+
+// clusterTimeout maps "disabled" (-1) to go-redis's -2 for cluster nodes:
+// ClusterOptions turns -1 into 0, which each node's Options then turns into
+// its 5-second default, so -1 would silently become a timeout.
+func clusterTimeout(d time.Duration) time.Duration {
+	if d == -1 {
+		return -2
+	}
+	return d
+}
+
+// ClusterOptions returns options for a cluster client: a fresh copy on
+// every call, or nil unless the topology is cluster.
+func (c *Config) ClusterOptions() *redis.ClusterOptions {
+	if c.topology != TopologyCluster {
+		return nil
+	}
+	o := c.baseOptions()
+	return &redis.ClusterOptions{
+		Addrs:                      c.nodes(setClusterNodes),
+		ClientName:                 o.ClientName,
+		Protocol:                   o.Protocol,
+		Username:                   o.Username,
+		Password:                   o.Password,
+		CredentialsProviderContext: o.CredentialsProviderContext,
+		MaxRedirects:               c.vals[setMaxRedirects].int(),
+		ReadOnly:                   c.vals[setReadOnly].bool(),
+		RouteByLatency:             c.vals[setRouteByLatency].bool(),
+		RouteRandomly:              c.vals[setRouteRandomly].bool(),
+		MaxRetries:                 o.MaxRetries,
+		MinRetryBackoff:            o.MinRetryBackoff,
+		MaxRetryBackoff:            o.MaxRetryBackoff,
+		DialTimeout:                o.DialTimeout,
+		DialerRetries:              o.DialerRetries,
+		DialerRetryTimeout:         o.DialerRetryTimeout,
+		ReadTimeout:                clusterTimeout(o.ReadTimeout),
+		WriteTimeout:               clusterTimeout(o.WriteTimeout),
+		ContextTimeoutEnabled:      o.ContextTimeoutEnabled,
+		PoolFIFO:                   o.PoolFIFO,
+		PoolSize:                   o.PoolSize,
+		MaxConcurrentDials:         o.MaxConcurrentDials,
+		PoolTimeout:                o.PoolTimeout,
+		MinIdleConns:               o.MinIdleConns,
+		MaxIdleConns:               o.MaxIdleConns,
+		MaxActiveConns:             o.MaxActiveConns,
+		ConnMaxIdleTime:            o.ConnMaxIdleTime,
+		ConnMaxLifetime:            o.ConnMaxLifetime,
+		ConnMaxLifetimeJitter:      o.ConnMaxLifetimeJitter,
+		TLSConfig:                  o.TLSConfig,
+		DisableIdentity:            o.DisableIdentity,
+		IdentitySuffix:             o.IdentitySuffix,
+		UnstableResp3:              o.UnstableResp3,
+		FailingTimeoutSeconds:      o.FailingTimeoutSeconds,
+	}
+}
+
+// FailoverOptions returns options for a sentinel-backed client: a fresh
+// copy on every call, or nil unless the topology is sentinel.
+func (c *Config) FailoverOptions() *redis.FailoverOptions {
+	if c.topology != TopologySentinel {
+		return nil
+	}
+	o := c.baseOptions()
+	return &redis.FailoverOptions{
+		MasterName:                 c.vals[setSentinelMaster].s,
+		SentinelAddrs:              c.nodes(setSentinelNodes),
+		SentinelUsername:           c.vals[setSentinelUsername].s,
+		SentinelPassword:           c.vals[setSentinelPassword].s,
+		RouteByLatency:             c.vals[setRouteByLatency].bool(),
+		RouteRandomly:              c.vals[setRouteRandomly].bool(),
+		ReplicaOnly:                c.vals[setReplicaOnly].bool(),
+		UseDisconnectedReplicas:    c.vals[setUseDisconnectedReplicas].bool(),
+		ClientName:                 o.ClientName,
+		Protocol:                   o.Protocol,
+		Username:                   o.Username,
+		Password:                   o.Password,
+		CredentialsProviderContext: o.CredentialsProviderContext,
+		DB:                         o.DB,
+		MaxRetries:                 o.MaxRetries,
+		MinRetryBackoff:            o.MinRetryBackoff,
+		MaxRetryBackoff:            o.MaxRetryBackoff,
+		DialTimeout:                o.DialTimeout,
+		DialerRetries:              o.DialerRetries,
+		DialerRetryTimeout:         o.DialerRetryTimeout,
+		ReadTimeout:                o.ReadTimeout,
+		WriteTimeout:               o.WriteTimeout,
+		ContextTimeoutEnabled:      o.ContextTimeoutEnabled,
+		PoolFIFO:                   o.PoolFIFO,
+		PoolSize:                   o.PoolSize,
+		MaxConcurrentDials:         o.MaxConcurrentDials,
+		PoolTimeout:                o.PoolTimeout,
+		MinIdleConns:               o.MinIdleConns,
+		MaxIdleConns:               o.MaxIdleConns,
+		MaxActiveConns:             o.MaxActiveConns,
+		ConnMaxIdleTime:            o.ConnMaxIdleTime,
+		ConnMaxLifetime:            o.ConnMaxLifetime,
+		ConnMaxLifetimeJitter:      o.ConnMaxLifetimeJitter,
+		TLSConfig:                  o.TLSConfig,
+		DisableIdentity:            o.DisableIdentity,
+		IdentitySuffix:             o.IdentitySuffix,
+		UnstableResp3:              o.UnstableResp3,
+		FailingTimeoutSeconds:      o.FailingTimeoutSeconds,
+	}
+}
+
+// UniversalOptions returns options for redis.NewUniversalClient, for code
+// that wants one client type whatever the topology. A fresh copy each call.
+func (c *Config) UniversalOptions() *redis.UniversalOptions {
+	o := c.baseOptions()
+	u := &redis.UniversalOptions{
+		Addrs:                      []string{o.Addr},
+		ClientName:                 o.ClientName,
+		DB:                         o.DB,
+		Protocol:                   o.Protocol,
+		Username:                   o.Username,
+		Password:                   o.Password,
+		CredentialsProviderContext: o.CredentialsProviderContext,
+		MaxRetries:                 o.MaxRetries,
+		MinRetryBackoff:            o.MinRetryBackoff,
+		MaxRetryBackoff:            o.MaxRetryBackoff,
+		DialTimeout:                o.DialTimeout,
+		DialerRetries:              o.DialerRetries,
+		DialerRetryTimeout:         o.DialerRetryTimeout,
+		ReadTimeout:                o.ReadTimeout,
+		WriteTimeout:               o.WriteTimeout,
+		ContextTimeoutEnabled:      o.ContextTimeoutEnabled,
+		PoolFIFO:                   o.PoolFIFO,
+		PoolSize:                   o.PoolSize,
+		MaxConcurrentDials:         o.MaxConcurrentDials,
+		PoolTimeout:                o.PoolTimeout,
+		MinIdleConns:               o.MinIdleConns,
+		MaxIdleConns:               o.MaxIdleConns,
+		MaxActiveConns:             o.MaxActiveConns,
+		ConnMaxIdleTime:            o.ConnMaxIdleTime,
+		ConnMaxLifetime:            o.ConnMaxLifetime,
+		ConnMaxLifetimeJitter:      o.ConnMaxLifetimeJitter,
+		TLSConfig:                  o.TLSConfig,
+		DisableIdentity:            o.DisableIdentity,
+		IdentitySuffix:             o.IdentitySuffix,
+		UnstableResp3:              o.UnstableResp3,
+		FailingTimeoutSeconds:      o.FailingTimeoutSeconds,
+	}
+	switch c.topology {
+	case TopologyCluster:
+		u.Addrs = c.nodes(setClusterNodes)
+		u.IsClusterMode = true
+		u.MaxRedirects = c.vals[setMaxRedirects].int()
+		u.ReadOnly = c.vals[setReadOnly].bool()
+		u.RouteByLatency = c.vals[setRouteByLatency].bool()
+		u.RouteRandomly = c.vals[setRouteRandomly].bool()
+		u.ReadTimeout, u.WriteTimeout = clusterTimeout(o.ReadTimeout), clusterTimeout(o.WriteTimeout)
+	case TopologySentinel:
+		u.Addrs = c.nodes(setSentinelNodes)
+		u.MasterName = c.vals[setSentinelMaster].s
+		u.SentinelUsername = c.vals[setSentinelUsername].s
+		u.SentinelPassword = c.vals[setSentinelPassword].s
+	}
+	return u
+}
+
+// NewClient returns a client of the configured topology without checking
+// it; Connect also checks it. A *redis.Client, *redis.ClusterClient or the
+// failover *redis.Client behind the redis.UniversalClient interface.
+func (c *Config) NewClient() redis.UniversalClient {
+	switch c.topology {
+	case TopologyCluster:
+		return redis.NewClusterClient(c.ClusterOptions())
+	case TopologySentinel:
+		return redis.NewFailoverClient(c.FailoverOptions())
+	}
+	return redis.NewClient(c.baseOptions())
+}

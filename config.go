@@ -3,6 +3,7 @@ package redisconfig
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net"
@@ -176,7 +177,7 @@ func (c *Config) Connect(ctx context.Context) (redis.UniversalClient, error) {
 	client := c.NewClient()
 	if err := c.ping(ctx, client); err != nil {
 		_ = client.Close()
-		return nil, &ConnectError{Addr: c.addrs(), TLS: c.opts.TLSConfig != nil, Username: c.opts.Username, Err: err}
+		return nil, &ConnectError{Addr: c.addrs(), TLS: c.opts.TLSConfig != nil, Username: c.opts.Username, Err: err, Diagnosis: c.Diagnose(err)}
 	}
 	return client, nil
 }
@@ -194,11 +195,14 @@ func (c *Config) ping(ctx context.Context, client redis.UniversalClient) error {
 		return err
 	case <-ctx.Done():
 		if ctx.Err() == context.DeadlineExceeded {
-			return fmt.Errorf("no answer within %s (%s): %w", c.connectTimeout, EnvConnectTimeout, ctx.Err())
+			return fmt.Errorf("%w %s (%s): %w", errConnectDeadline, c.connectTimeout, EnvConnectTimeout, ctx.Err())
 		}
 		return ctx.Err()
 	}
 }
+
+// errConnectDeadline marks a start-up check that ran out of time.
+var errConnectDeadline = errors.New("no answer within")
 
 // String describes the configuration in one line, secrets redacted.
 func (c *Config) String() string {

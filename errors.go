@@ -65,6 +65,8 @@ type ConnectError struct {
 	TLS      bool
 	Username string
 	Err      error // the cause, from go-redis or the deadline
+	// Diagnosis explains the cause in one line, with the fix.
+	Diagnosis Diagnosis
 }
 
 // Error describes the attempt and its cause.
@@ -77,7 +79,10 @@ func (e *ConnectError) Error() string {
 	if e.Username != "" {
 		user = "user " + quote(e.Username)
 	}
-	return fmt.Sprintf("redisconfig: connect to %s (%s, %s): %v", e.Addr, tlsText, user, e.Err)
+	if e.Diagnosis.Category == "" || e.Diagnosis.Category == CategoryUnknown {
+		return fmt.Sprintf("redisconfig: connect to %s (%s, %s): %v", e.Addr, tlsText, user, e.Err)
+	}
+	return fmt.Sprintf("redisconfig: connect to %s (%s, %s): %s (%v)", e.Addr, tlsText, user, e.Diagnosis, e.Err)
 }
 
 // Unwrap returns the cause.

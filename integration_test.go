@@ -92,7 +92,28 @@ func TestIntegrationTLSProduction(t *testing.T) {
 	_, err = noCA.Connect(ctx)
 	require.ErrorIs(t, err, redisconfig.ErrConnect)
 	assert.Contains(t, err.Error(), "tls on")
-	assert.Contains(t, err.Error(), "certificate")
+	assert.Contains(t, err.Error(), "unknown authority")
+
+	// A CA that did not sign the server's certificate: unknown authority.
+	other := testpki.NewCA(t, "other")
+	wrongCA, err := redisconfig.New().WithEnv(map[string]string{
+		"ENVIRONMENT": "test", "REDIS_URL": "rediss://:tls-pw@" + srv.Addr(), "REDIS_TLS_CA_FILE": other.CertFile,
+	}).Build(ctx)
+	require.NoError(t, err)
+	_, err = wrongCA.Connect(ctx)
+	require.ErrorIs(t, err, redisconfig.ErrConnect)
+	assert.Contains(t, err.Error(), "unknown authority")
+
+	// The right CA but a name the certificate does not carry.
+	wrongName, err := redisconfig.New().WithEnv(map[string]string{
+		"ENVIRONMENT": "test", "REDIS_URL": "rediss://:tls-pw@" + srv.Addr(), "REDIS_TLS_CA_FILE": ca.CertFile,
+		"REDIS_TLS_SERVER_NAME": "redis.example.com",
+	}).Build(ctx)
+	require.NoError(t, err)
+	_, err = wrongName.Connect(ctx)
+	require.ErrorIs(t, err, redisconfig.ErrConnect)
+	assert.Contains(t, err.Error(), "redis.example.com")
+	assert.Contains(t, err.Error(), "not valid for the name")
 }
 
 func TestIntegrationMutualTLS(t *testing.T) {
@@ -123,4 +144,5 @@ func TestIntegrationMutualTLS(t *testing.T) {
 	require.NoError(t, err)
 	_, err = noCert.Connect(ctx)
 	require.ErrorIs(t, err, redisconfig.ErrConnect, "the server requires a client certificate")
+	assert.Contains(t, err.Error(), "requires a client certificate")
 }

@@ -56,6 +56,8 @@ type Options struct {
 	// Args are passed to redis-server as they are ("--cluster-enabled",
 	// "yes").
 	Args []string
+	// Sentinel, when set, starts a sentinel with these config lines.
+	Sentinel []string
 }
 
 // Server is a running redis-server.
@@ -100,6 +102,9 @@ func (s *Server) start() error {
 		return err
 	}
 	args := append([]string{confPath}, s.opts.Args...)
+	if s.opts.Sentinel != nil {
+		args = append(args, "--sentinel")
+	}
 	s.cmd = exec.Command(s.bin, args...)
 	s.cmd.Dir = s.Dir
 	if err := s.cmd.Start(); err != nil {
@@ -141,6 +146,9 @@ func (s *Server) config() string {
 	for _, u := range s.opts.Users {
 		line("user %s", u)
 	}
+	for _, l := range s.opts.Sentinel {
+		line("%s", l)
+	}
 	return b.String()
 }
 
@@ -150,7 +158,8 @@ func (s *Server) waitReady() error {
 	deadline := time.Now().Add(15 * time.Second)
 	for time.Now().Before(deadline) {
 		data, _ := os.ReadFile(s.log)
-		if bytes.Contains(data, []byte("Ready to accept connections")) {
+		// A sentinel never says it is ready; it says it monitors its master.
+		if bytes.Contains(data, []byte("Ready to accept connections")) || bytes.Contains(data, []byte("+monitor master")) {
 			return nil
 		}
 		select {

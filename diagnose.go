@@ -1,0 +1,106 @@
+package redisconfig
+
+import (
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"io"
+	"net"
+	"strings"
+	"syscall"
+)
+
+// Category names a kind of connection failure. The values are stable and
+// appear in the debug view and the command's JSON.
+type Category string
+
+// The failure categories Diagnose tells apart.
+const (
+	CategoryDNS                   Category = "dns"
+	CategoryRefused               Category = "connection-refused"
+	CategoryTimeout               Category = "timeout"
+	CategoryTLSUnknownAuthority   Category = "tls-unknown-authority"
+	CategoryTLSNameMismatch       Category = "tls-name-mismatch"
+	CategoryTLSExpired            Category = "tls-expired"
+	CategoryTLSClientCertRequired Category = "tls-client-cert-required"
+	CategoryTLSServerNotTLS       Category = "tls-server-not-tls"
+	CategoryPlaintextToTLS        Category = "plaintext-to-tls-port"
+	CategoryWrongPassword         Category = "auth-wrong-password"
+	CategoryAuthRequired          Category = "auth-required"
+	CategoryNoPermission          Category = "auth-no-permission"
+	CategoryProtocol              Category = "protocol"
+	CategoryClusterDown           Category = "cluster-down"
+	CategorySentinelNoMaster      Category = "sentinel-unknown-master"
+	CategoryUnknown               Category = "unknown"
+)
+
+// Diagnosis explains a connection failure in one line, with the fix.
+type Diagnosis struct {
+	Category Category `json:"category"`
+	// Summary says what happened, Fix what to change (naming the variable).
+	Summary string `json:"summary"`
+	Fix     string `json:"fix"`
+}
+
+// String returns "summary; fix".
+func (d Diagnosis) String() string {
+	if d.Fix == "" {
+		return d.Summary
+	}
+	return d.Summary + "; " + d.Fix
+}
+
+// Diagnose classifies err, an error from connecting with c. It looks at the
+// error's types first and its text only where go-redis or the server gives
+// nothing better.
+func (c *Config) Diagnose(err error) Diagnosis {
+	tlsOn := c.opts.TLSConfig != nil
+	hasClientCert := tlsOn && len(c.opts.TLSConfig.Certificates) > 0
+	msg := err.Error()
+
+	var dnsErr *net.DNSError
+	var unknownCA x509.UnknownAuthorityError
+	var hostErr x509.HostnameError
+	var invalid x509.CertificateInvalidError
+	var recordErr tls.RecordHeaderError
+	var netErr net.Error
+	switch {
+	case errors.As(err, &dnsErr):
+		return Diagnosis{CategoryDNS, "the host name does not resolve", "check " + EnvHost + " or the host in " + EnvURL}
+	case errors.Is(err, syscall.ECONNREFUSED):
+		return Diagnosis{CategoryRefused, "nothing listens on the address (connection refused)", "check " + EnvHost + " and " + EnvPort + ", and that Redis runs"}
+	case errors.As(err, &unknownCA):
+		return Diagnosis{CategoryTLSUnknownAuthority, "the server's certificate is signed by a CA this client does not trust", "set " + EnvTLSCAFile + " to the CA that signed it"}
+	case errors.As(err, &hostErr):
+		return Diagnosis{CategoryTLSNameMismatch, "the server's certificate is not valid for the name checked (" + hostErr.Host + ")", "set " + EnvTLSServerName + " to a name the certificate carries, or connect by that name"}
+	case errors.As(err, &invalid) && invalid.Reason == x509.Expired:
+		return Diagnosis{CategoryTLSExpired, "the server's certificate has expired or is not valid yet", "renew the server's certificate (or check this machine's clock)"}
+	case errors.As(err, &recordErr):
+		return Diagnosis{CategoryTLSServerNotTLS, "the server does not speak TLS on this port", "set " + EnvTLS + "=false (or use redis://), or connect to the server's TLS port"}
+	case strings.Contains(msg, "certificate required") || tlsOn && !hasClientCert && closedByPeer(err):
+		return Diagnosis{CategoryTLSClientCertRequired, "the server closed the connection after the TLS handshake: it requires a client certificate", "set " + EnvTLSCertFile + " and " + EnvTLSKeyFile}
+	case !tlsOn && closedByPeer(err):
+		return Diagnosis{CategoryPlaintextToTLS, "the server closed the connection at once: it probably expects TLS", "set " + EnvTLS + "=true or use a rediss:// URL"}
+	case strings.HasPrefix(msg, "WRONGPASS") || strings.Contains(msg, "invalid password") || strings.Contains(msg, "invalid username-password"):
+		return Diagnosis{CategoryWrongPassword, "the server refused the user name or password", "check " + EnvPassword + " (and " + EnvUsername + ")"}
+	case strings.HasPrefix(msg, "NOAUTH") || strings.Contains(msg, "without any password configured"):
+		return Diagnosis{CategoryAuthRequired, "the server and the client disagree on whether a password is needed", "set " + EnvPassword + " to the server's password, or remove it if the server has none"}
+	case strings.HasPrefix(msg, "NOPERM"):
+		return Diagnosis{CategoryNoPermission, "the ACL user lacks a permission the client needs", "grant the user the command (ACL SETUSER), or use another " + EnvUsername}
+	case strings.HasPrefix(msg, "CLUSTERDOWN") || strings.Contains(msg, "cluster support disabled"):
+		return Diagnosis{CategoryClusterDown, "the cluster is not ready (or the server is not in cluster mode)", "wait for cluster_state:ok, or unset " + EnvClusterNodes + " for a standalone server"}
+	case strings.Contains(msg, "sentinel") && (strings.Contains(msg, "master") || strings.Contains(msg, "unreachable")):
+		return Diagnosis{CategorySentinelNoMaster, "the sentinels do not know the master (or cannot be reached)", "check " + EnvSentinelMaster + " and " + EnvSentinelNodes}
+	case strings.Contains(msg, "unknown command") || strings.Contains(msg, "NOPROTO") || strings.Contains(msg, "protocol error") || strings.Contains(msg, "got '"):
+		return Diagnosis{CategoryProtocol, "the server does not speak the protocol the client asked for", "set " + EnvProtocol + "=2 for servers older than Redis 6, or check that the address is a Redis server"}
+	case errors.Is(err, errConnectDeadline) || errors.As(err, &netErr) && netErr.Timeout():
+		return Diagnosis{CategoryTimeout, "nothing answered in time", "check that the address is Redis and reachable (firewall, security group), or raise " + EnvConnectTimeout}
+	}
+	return Diagnosis{CategoryUnknown, msg, ""}
+}
+
+// closedByPeer reports a connection the server closed or reset.
+func closedByPeer(err error) bool {
+	return errors.Is(err, io.EOF) || errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.EPIPE) ||
+		strings.Contains(err.Error(), "connection reset") || strings.Contains(err.Error(), "broken pipe")
+}

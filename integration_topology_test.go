@@ -1,0 +1,104 @@
+package redisconfig_test
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+	"github.com/redisconfig/redisconfig"
+	"github.com/redisconfig/redisconfig/internal/redisserver"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// TestIntegrationCluster configures a three-master cluster through
+// variables alone, spreads keys over every master and reads them back.
+func TestIntegrationCluster(t *testing.T) {
+	t.Parallel()
+	cluster := redisserver.StartCluster(t, 3, redisserver.Options{Password: "cluster-pw"})
+	ctx := context.Background()
+	cfg, err := redisconfig.New().WithEnv(map[string]string{
+		"ENVIRONMENT":         "test",
+		"REDIS_CLUSTER_NODES": strings.Join(cluster.Addrs(), ","),
+		"REDIS_PASSWORD":      "cluster-pw",
+		"REDIS_READ_TIMEOUT":  "0",
+	}).Build(ctx)
+	require.NoError(t, err)
+	require.Equal(t, redisconfig.TopologyCluster, cfg.Topology())
+
+	client, err := cfg.Connect(ctx)
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = client.Close() })
+	cc, ok := client.(*redis.ClusterClient)
+	require.True(t, ok, "a cluster configuration makes a *redis.ClusterClient")
+
+	for i := 0; i < 60; i++ {
+		require.NoError(t, cc.Set(ctx, fmt.Sprintf("key-%d", i), i, 0).Err())
+	}
+	for i := 0; i < 60; i++ {
+		assert.Equal(t, fmt.Sprint(i), cc.Get(ctx, fmt.Sprintf("key-%d", i)).Val())
+	}
+	var perMaster []int64
+	var readTimeouts []time.Duration
+	err = cc.ForEachMaster(ctx, func(ctx context.Context, node *redis.Client) error {
+		n, err := node.DBSize(ctx).Result()
+		perMaster = append(perMaster, n)
+		readTimeouts = append(readTimeouts, node.Options().ReadTimeout)
+		return err
+	})
+	require.NoError(t, err)
+	require.Len(t, perMaster, 3)
+	for _, n := range perMaster {
+		assert.Positive(t, n, "every master holds some of the keys: %v", perMaster)
+	}
+	for _, d := range readTimeouts {
+		assert.LessOrEqual(t, d, time.Duration(0), "REDIS_READ_TIMEOUT=0 means no deadline on every node, not go-redis's 5s")
+	}
+
+	// The config hands out copies: the client changing its options cannot
+	// change the config.
+	assert.Equal(t, cluster.Addrs(), cfg.ClusterOptions().Addrs)
+}
+
+// TestIntegrationSentinelFailover finds the master through a sentinel,
+// stops it, and shows the same client reaching the promoted replica.
+func TestIntegrationSentinelFailover(t *testing.T) {
+	t.Parallel()
+	group := redisserver.StartSentinel(t, redisserver.Options{Password: "data-pw"})
+	ctx := context.Background()
+	cfg, err := redisconfig.New().WithEnv(map[string]string{
+		"ENVIRONMENT":           "test",
+		"REDIS_SENTINEL_MASTER": group.MasterName,
+		"REDIS_SENTINEL_NODES":  group.Sentinel.Addr(),
+		"REDIS_PASSWORD":        "data-pw",
+	}).Build(ctx)
+	require.NoError(t, err)
+	require.Equal(t, redisconfig.TopologySentinel, cfg.Topology())
+	client, err := cfg.Connect(ctx)
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = client.Close() })
+
+	require.NoError(t, client.Set(ctx, "before", "1", 0).Err())
+	port, err := client.ConfigGet(ctx, "port").Result()
+	require.NoError(t, err)
+	assert.Equal(t, fmt.Sprint(group.Master.Port), port["port"], "the sentinel led to the master")
+
+	group.Master.Stop()
+
+	deadline := time.Now().Add(30 * time.Second)
+	var lastErr error
+	for time.Now().Before(deadline) {
+		if lastErr = client.Set(ctx, "after", "2", 0).Err(); lastErr == nil {
+			break
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	require.NoError(t, lastErr, "the client reaches the promoted replica without being rebuilt")
+	port, err = client.ConfigGet(ctx, "port").Result()
+	require.NoError(t, err)
+	assert.Equal(t, fmt.Sprint(group.Replica.Port), port["port"])
+	assert.Equal(t, "1", client.Get(ctx, "before").Val(), "the replica had the data")
+}

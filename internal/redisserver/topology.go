@@ -1,0 +1,127 @@
+package redisserver
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+)
+
+// Cluster is a Redis Cluster of masters without replicas, every slot
+// assigned.
+type Cluster struct {
+	Nodes []*Server
+}
+
+// Addrs returns the nodes' addresses.
+func (c *Cluster) Addrs() []string {
+	addrs := make([]string, len(c.Nodes))
+	for i, n := range c.Nodes {
+		addrs[i] = n.Addr()
+	}
+	return addrs
+}
+
+// StartCluster starts masters nodes (three make the smallest real
+// cluster), splits the 16384 slots between them, introduces them to each
+// other and waits until every node reports cluster_state:ok.
+func StartCluster(t testing.TB, masters int, opts Options) *Cluster {
+	t.Helper()
+	c := &Cluster{}
+	for i := 0; i < masters; i++ {
+		o := opts
+		o.Args = append([]string{"--cluster-enabled", "yes", "--cluster-config-file", "nodes-" + strconv.Itoa(i) + ".conf",
+			"--cluster-node-timeout", "2000"}, opts.Args...)
+		c.Nodes = append(c.Nodes, Start(t, o))
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	clients := make([]*redis.Client, masters)
+	for i, n := range c.Nodes {
+		clients[i] = redis.NewClient(&redis.Options{Addr: n.Addr(), Password: opts.Password, Protocol: 2})
+		defer clients[i].Close()
+	}
+	const slots = 16384
+	for i, cl := range clients {
+		from, to := i*slots/masters, (i+1)*slots/masters-1
+		if err := cl.Do(ctx, "CLUSTER", "ADDSLOTSRANGE", from, to).Err(); err != nil {
+			t.Fatalf("redisserver: assign slots %d-%d: %v", from, to, err)
+		}
+	}
+	for _, n := range c.Nodes[1:] {
+		if err := clients[0].Do(ctx, "CLUSTER", "MEET", "127.0.0.1", n.Port).Err(); err != nil {
+			t.Fatalf("redisserver: cluster meet: %v", err)
+		}
+	}
+	for _, cl := range clients {
+		waitFor(t, ctx, "cluster_state:ok on "+cl.Options().Addr, func() bool {
+			info, err := cl.ClusterInfo(ctx).Result()
+			return err == nil && strings.Contains(info, "cluster_state:ok") &&
+				strings.Contains(info, "cluster_known_nodes:"+strconv.Itoa(masters)+"\r")
+		})
+	}
+	return c
+}
+
+// SentinelGroup is a master, one replica and one sentinel watching them.
+type SentinelGroup struct {
+	Master, Replica, Sentinel *Server
+	MasterName                string
+}
+
+// StartSentinel starts a master, a replica of it and a sentinel (quorum 1)
+// that fails over after half a second of silence. Password, when set,
+// protects the data nodes; the sentinel itself is open.
+func StartSentinel(t testing.TB, opts Options) *SentinelGroup {
+	t.Helper()
+	g := &SentinelGroup{MasterName: "mymaster"}
+	g.Master = Start(t, opts)
+	ro := opts
+	ro.Args = append([]string{"--replicaof", "127.0.0.1", strconv.Itoa(g.Master.Port)}, opts.Args...)
+	if opts.Password != "" {
+		ro.Args = append(ro.Args, "--masterauth", opts.Password)
+		g.Master.opts.Args = append(g.Master.opts.Args, "--masterauth", opts.Password)
+	}
+	g.Replica = Start(t, ro)
+
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	replica := redis.NewClient(&redis.Options{Addr: g.Replica.Addr(), Password: opts.Password, Protocol: 2})
+	defer replica.Close()
+	waitFor(t, ctx, "the replica to sync", func() bool {
+		info, err := replica.Info(ctx, "replication").Result()
+		return err == nil && strings.Contains(info, "master_link_status:up")
+	})
+
+	sentinelConf := []string{
+		fmt.Sprintf("sentinel monitor %s 127.0.0.1 %d 1", g.MasterName, g.Master.Port),
+		fmt.Sprintf("sentinel down-after-milliseconds %s 500", g.MasterName),
+		fmt.Sprintf("sentinel failover-timeout %s 3000", g.MasterName),
+	}
+	if opts.Password != "" {
+		sentinelConf = append(sentinelConf, fmt.Sprintf("sentinel auth-pass %s %s", g.MasterName, opts.Password))
+	}
+	g.Sentinel = Start(t, Options{Sentinel: sentinelConf})
+	sentinel := redis.NewSentinelClient(&redis.Options{Addr: g.Sentinel.Addr(), Protocol: 2})
+	defer sentinel.Close()
+	waitFor(t, ctx, "the sentinel to see the replica", func() bool {
+		replicas, err := sentinel.Replicas(ctx, g.MasterName).Result()
+		return err == nil && len(replicas) > 0
+	})
+	return g
+}
+
+func waitFor(t testing.TB, ctx context.Context, what string, ok func() bool) {
+	t.Helper()
+	for !ok() {
+		select {
+		case <-ctx.Done():
+			t.Fatalf("redisserver: gave up waiting for %s", what)
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+}

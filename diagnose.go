@@ -8,6 +8,7 @@ import (
 	"net"
 	"strings"
 	"syscall"
+	"time"
 )
 
 // Category names a kind of connection failure. The values are stable and
@@ -91,8 +92,10 @@ func (c *Config) Diagnose(err error) Diagnosis {
 		return Diagnosis{CategoryClusterDown, "the cluster is not ready (or the server is not in cluster mode)", "wait for cluster_state:ok, or unset " + EnvClusterNodes + " for a standalone server"}
 	case strings.Contains(msg, "sentinel") && (strings.Contains(msg, "master") || strings.Contains(msg, "unreachable")):
 		return Diagnosis{CategorySentinelNoMaster, "the sentinels do not know the master (or cannot be reached)", "check " + EnvSentinelMaster + " and " + EnvSentinelNodes}
-	case strings.Contains(msg, "unknown command") || strings.Contains(msg, "NOPROTO") || strings.Contains(msg, "protocol error") || strings.Contains(msg, "got '"):
+	case strings.Contains(msg, "unknown command") || strings.Contains(msg, "NOPROTO") || strings.Contains(msg, "protocol error") || strings.Contains(msg, "can't parse"):
 		return Diagnosis{CategoryProtocol, "the server does not speak the protocol the client asked for", "set " + EnvProtocol + "=2 for servers older than Redis 6, or check that the address is a Redis server"}
+	case (errors.Is(err, errConnectDeadline) || errors.As(err, &netErr) && netErr.Timeout()) && tlsOn && c.answersPlaintext():
+		return Diagnosis{CategoryTLSServerNotTLS, "the server answers plain Redis on this port, not TLS", "set " + EnvTLS + "=false (or use redis://), or connect to the server's TLS port"}
 	case errors.Is(err, errConnectDeadline) || errors.As(err, &netErr) && netErr.Timeout():
 		return Diagnosis{CategoryTimeout, "nothing answered in time", "check that the address is Redis and reachable (firewall, security group), or raise " + EnvConnectTimeout}
 	}
@@ -103,4 +106,26 @@ func (c *Config) Diagnose(err error) Diagnosis {
 func closedByPeer(err error) bool {
 	return errors.Is(err, io.EOF) || errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.EPIPE) ||
 		strings.Contains(err.Error(), "connection reset") || strings.Contains(err.Error(), "broken pipe")
+}
+
+// answersPlaintext probes a standalone address that timed out over TLS: a
+// plain PING that gets a Redis reply means the port does not speak TLS. The
+// probe sends no credentials.
+func (c *Config) answersPlaintext() bool {
+	if c.topology != TopologyStandalone {
+		return false
+	}
+	conn, err := net.DialTimeout(c.opts.Network, c.opts.Addr, time.Second)
+	if err != nil {
+		return false
+	}
+	defer conn.Close()
+	_ = conn.SetDeadline(time.Now().Add(time.Second))
+	if _, err := conn.Write([]byte("PING\r\n")); err != nil {
+		return false
+	}
+	buf := make([]byte, 64)
+	n, _ := conn.Read(buf)
+	reply := string(buf[:n])
+	return strings.HasPrefix(reply, "+PONG") || strings.HasPrefix(reply, "-NOAUTH") || strings.HasPrefix(reply, "-ERR")
 }

@@ -77,6 +77,12 @@ func (ca *CA) Client(t testing.TB, name string) Pair {
 	return ca.issue(t, name, nil, x509.ExtKeyUsageClientAuth, time.Now().Add(24*time.Hour))
 }
 
+// ExpiredServer issues a server certificate that expired an hour ago.
+func (ca *CA) ExpiredServer(t testing.TB, name string, hosts ...string) Pair {
+	t.Helper()
+	return ca.issue(t, name, hosts, x509.ExtKeyUsageServerAuth, time.Now().Add(-time.Hour))
+}
+
 // Expired issues a client certificate that expired an hour ago.
 func (ca *CA) Expired(t testing.TB, name string) Pair {
 	t.Helper()

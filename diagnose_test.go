@@ -1,0 +1,106 @@
+package redisconfig_test
+
+import (
+	"context"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+	"strconv"
+
+	"github.com/redisconfig/redisconfig"
+	"github.com/redisconfig/redisconfig/internal/redisserver"
+	"github.com/redisconfig/redisconfig/internal/testpki"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// connectErr builds from vars in the test environment, connects, and
+// returns the ConnectError.
+func connectErr(t *testing.T, vars map[string]string) *redisconfig.ConnectError {
+	t.Helper()
+	vars["ENVIRONMENT"] = "test"
+	cfg, err := redisconfig.New().WithEnv(vars).Build(context.Background())
+	require.NoError(t, err)
+	client, err := cfg.Connect(context.Background())
+	if err == nil {
+		_ = client.Close()
+		t.Fatal("Connect succeeded; the test wants a failure")
+	}
+	var ce *redisconfig.ConnectError
+	require.ErrorAs(t, err, &ce)
+	return ce
+}
+
+// silentListener accepts connections and never answers.
+func silentListener(t *testing.T) string {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = ln.Close() })
+	go func() {
+		var conns []net.Conn
+		defer func() {
+			for _, c := range conns {
+				_ = c.Close()
+			}
+		}()
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			conns = append(conns, c)
+		}
+	}()
+	return ln.Addr().String()
+}
+
+func TestDiagnosisCategories(t *testing.T) {
+	t.Parallel()
+	ca := testpki.NewCA(t, "diag")
+	serverCert := ca.Server(t, "redis", "127.0.0.1")
+	expired := ca.ExpiredServer(t, "old", "127.0.0.1")
+	plain := redisserver.Start(t, redisserver.Options{Password: "pw"})
+	tlsSrv := redisserver.Start(t, redisserver.Options{TLS: &redisserver.TLS{CertFile: serverCert.CertFile, KeyFile: serverCert.KeyFile, CAFile: ca.CertFile}})
+	mtls := redisserver.Start(t, redisserver.Options{TLS: &redisserver.TLS{CertFile: serverCert.CertFile, KeyFile: serverCert.KeyFile, CAFile: ca.CertFile, ClientCerts: true}})
+	expiredSrv := redisserver.Start(t, redisserver.Options{TLS: &redisserver.TLS{CertFile: expired.CertFile, KeyFile: expired.KeyFile, CAFile: ca.CertFile}})
+	acl := redisserver.Start(t, redisserver.Options{Users: []string{"default off", "limited on >pw ~* +@all -ping"}})
+	closed := redisserver.FreePort(t)
+	httpSrv := httptest.NewServer(http.NotFoundHandler())
+	t.Cleanup(httpSrv.Close)
+	silent := silentListener(t)
+	standalone := redisserver.Start(t, redisserver.Options{})
+
+	tests := []struct {
+		name string
+		vars map[string]string
+		want redisconfig.Category
+	}{
+		{"dns", map[string]string{"REDIS_HOST": "no-such-host.invalid"}, redisconfig.CategoryDNS},
+		{"refused", map[string]string{"REDIS_URL": "redis://127.0.0.1:" + itoa(closed)}, redisconfig.CategoryRefused},
+		{"timeout", map[string]string{"REDIS_URL": "redis://" + silent, "REDIS_CONNECT_TIMEOUT": "300ms"}, redisconfig.CategoryTimeout},
+		{"unknown authority", map[string]string{"REDIS_URL": "rediss://" + tlsSrv.Addr()}, redisconfig.CategoryTLSUnknownAuthority},
+		{"name mismatch", map[string]string{"REDIS_URL": "rediss://" + tlsSrv.Addr(), "REDIS_TLS_CA_FILE": ca.CertFile, "REDIS_TLS_SERVER_NAME": "other.example"}, redisconfig.CategoryTLSNameMismatch},
+		{"expired", map[string]string{"REDIS_URL": "rediss://" + expiredSrv.Addr(), "REDIS_TLS_CA_FILE": ca.CertFile}, redisconfig.CategoryTLSExpired},
+		{"client cert required", map[string]string{"REDIS_URL": "rediss://" + mtls.Addr(), "REDIS_TLS_CA_FILE": ca.CertFile}, redisconfig.CategoryTLSClientCertRequired},
+		{"server not tls", map[string]string{"REDIS_URL": "rediss://" + plain.Addr(), "REDIS_TLS_CA_FILE": ca.CertFile}, redisconfig.CategoryTLSServerNotTLS},
+		{"plaintext to tls port", map[string]string{"REDIS_URL": "redis://" + tlsSrv.Addr()}, redisconfig.CategoryPlaintextToTLS},
+		{"wrong password", map[string]string{"REDIS_URL": "redis://:nope@" + plain.Addr()}, redisconfig.CategoryWrongPassword},
+		{"password missing", map[string]string{"REDIS_URL": "redis://" + plain.Addr()}, redisconfig.CategoryAuthRequired},
+		{"no permission", map[string]string{"REDIS_URL": "redis://limited:pw@" + acl.Addr()}, redisconfig.CategoryNoPermission},
+		{"not redis", map[string]string{"REDIS_URL": "redis://" + httpSrv.Listener.Addr().String()}, redisconfig.CategoryProtocol},
+		{"cluster down", map[string]string{"REDIS_CLUSTER_NODES": standalone.Addr()}, redisconfig.CategoryClusterDown},
+		{"sentinel unknown master", map[string]string{"REDIS_SENTINEL_MASTER": "nope", "REDIS_SENTINEL_NODES": standalone.Addr()}, redisconfig.CategorySentinelNoMaster},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			ce := connectErr(t, tt.vars)
+			assert.Equal(t, tt.want, ce.Diagnosis.Category, "cause: %v", ce.Err)
+			assert.NotEmpty(t, ce.Diagnosis.Fix)
+			assert.Contains(t, ce.Error(), ce.Diagnosis.Fix)
+		})
+	}
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }

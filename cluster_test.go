@@ -153,12 +153,12 @@ func TestTopologyURLsStricterThanGoRedis(t *testing.T) {
 		give    string
 		cluster bool
 	}{
-		{"redis://n1:7000/3?addr=n2:7000", true},            // go-redis ignores the database
-		{"redis://?addr=n2:7000", true},                     // go-redis adds localhost:6379
+		{"redis://n1:7000/3?addr=n2:7000", true}, // go-redis ignores the database
+		{"redis://?addr=n2:7000", true},          // go-redis adds localhost:6379
 		{"redis://n1:7000?addr=n2:7000&max_redirects=-2", true},
 		{"redis://n1:7000?addr=n2:7000&dialer_retries=0", true}, // 0 silently means 5
-		{"redis://?master_name=m", false},                   // go-redis adds localhost:6379
-		{"redis://s1:26379?master_name=", false},            // an empty master name
+		{"redis://?master_name=m", false},                       // go-redis adds localhost:6379
+		{"redis://s1:26379?master_name=", false},                // an empty master name
 		{"redis://s1:26379?master_name=m&pool_size=-1", false},
 	}
 	for _, tt := range tests {

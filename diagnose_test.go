@@ -5,8 +5,8 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
-	"testing"
 	"strconv"
+	"testing"
 
 	"github.com/redisconfig/redisconfig"
 	"github.com/redisconfig/redisconfig/internal/redisserver"

@@ -38,6 +38,9 @@ type Builder struct {
 	credentials func(ctx context.Context) (string, string, error)
 	relaxed     map[Rule]string
 	errs        []error
+
+	secretSource   SecretSource
+	onRefreshError func(string, error)
 }
 
 type codeValue struct {
@@ -124,6 +127,7 @@ func (b *Builder) Build(ctx context.Context) (*Config, error) {
 	b.detectEnvironment(r)
 	b.checkService(r)
 	b.resolve(r)
+	r.applySecrets(b, b.fetchSecrets(ctx, r))
 	cfg := b.assemble(r)
 	if len(r.errs) > 0 {
 		return nil, errors.Join(r.errs...)

@@ -27,6 +27,7 @@ type Config struct {
 	srcs           [numSettings]Source
 	warnings       []string
 	relaxed        []Relaxation
+	rotator        *rotator // the password's secret, read again as it rotates
 }
 
 // assemble turns a resolution into a Config: the address, the cross-field
@@ -72,6 +73,15 @@ func (b *Builder) assemble(r *resolution) *Config {
 			}
 		}
 		c.opts.CredentialsProviderContext = b.credentials
+	}
+	if r.rotating != nil && r.vals[setSecretsRefresh].n > 0 && b.credentials == nil {
+		c.rotator = &rotator{
+			src: b.secretSource, name: r.rotating.name, username: c.opts.Username,
+			every: r.vals[setSecretsRefresh].duration(), timeout: r.vals[setSecretsTimeout].duration(),
+			onError: b.onRefreshError, value: r.rotating.value.Reveal(), fetchedAt: time.Now(),
+		}
+		c.opts.Password = ""
+		c.opts.CredentialsProviderContext = c.rotator.credentials
 	}
 	c.connectTimeout = connectTimeoutFallback
 	if r.has(setConnectTimeout) && r.vals[setConnectTimeout].n > 0 {
@@ -226,7 +236,10 @@ func (c *Config) String() string {
 	if c.vals[setSentinelPassword].s != "" {
 		sb.WriteString(", sentinel_password: " + redacted)
 	}
-	if c.opts.CredentialsProviderContext != nil {
+	switch {
+	case c.rotator != nil:
+		sb.WriteString(", password: " + redacted + " (rotating secret " + c.rotator.name + ")")
+	case c.opts.CredentialsProviderContext != nil:
 		sb.WriteString(", credentials: provider")
 	}
 	if len(c.warnings) > 0 {

@@ -124,6 +124,8 @@ const (
 	EnvPasswordSecret          = "REDIS_PASSWORD_SECRET"
 	EnvAuthTokenSecret         = "REDIS_AUTH_TOKEN_SECRET"
 	EnvCACertSecret            = "REDIS_CA_CERT_SECRET"
+	EnvSecretsTimeout          = "REDIS_SECRETS_TIMEOUT"
+	EnvSecretsRefresh          = "REDIS_SECRETS_REFRESH"
 	EnvSecretsProject          = "REDIS_SECRETS_PROJECT"
 	EnvGoogleCloudProject      = "GOOGLE_CLOUD_PROJECT"
 	EnvPasswordFile            = EnvPassword + fileSuffix
@@ -187,6 +189,8 @@ var profiles = [...]profile{
 		warnSkipVerify:    true,
 		defaults: map[settingID]string{
 			setConnectTimeout: "5s",
+			setSecretsTimeout: "5s",
+			setSecretsRefresh: "5m",
 		},
 	},
 	Test: {
@@ -198,6 +202,8 @@ var profiles = [...]profile{
 			setPoolTimeout:    "2s",
 			setMaxRetries:     "1",
 			setConnectTimeout: "2s",
+			setSecretsTimeout: "2s",
+			setSecretsRefresh: "5m",
 		},
 	},
 	Staging: {
@@ -218,6 +224,8 @@ func productionDefaults() map[settingID]string {
 		setPoolTimeout:     "4s",
 		setConnMaxIdleTime: "5m",
 		setConnectTimeout:  "3s",
+		setSecretsTimeout:  "5s",
+		setSecretsRefresh:  "5m",
 	}
 }
 
@@ -247,6 +255,10 @@ func (r *resolution) enforceRules(b *Builder, hosts []string) {
 		case r.prof.warnSkipVerify:
 			r.warn("%s skips TLS certificate verification; this is refused in staging and production", r.srcs[setTLSSkipVerify])
 		}
+	}
+	if r.tokenAuth && !tlsOn && r.env != Development {
+		r.fail(ErrRule, "auth_token_secret", "secret "+quote(r.vals[setAuthTokenSecret].s),
+			"an auth token is sent only over TLS outside development; set %s=true or use a rediss:// URL", EnvTLS)
 	}
 	if !r.prof.strict {
 		return

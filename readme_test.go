@@ -94,6 +94,7 @@ func TestEverySettingHasASetter(t *testing.T) {
 		"Cluster":    reflect.ValueOf(b.Cluster()),
 		"Sentinel":   reflect.ValueOf(b.Sentinel()),
 		"Monitoring": reflect.ValueOf(b.Monitoring()),
+		"Secrets":    reflect.ValueOf(b.Secrets()),
 	}
 	for _, d := range settings {
 		sub, method, ok := strings.Cut(d.method, "().")

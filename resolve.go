@@ -16,10 +16,11 @@ const (
 	SourceVariable                   // an environment variable
 	SourceFile                       // a file named by a *_FILE variable
 	SourceURL                        // a component of REDIS_URL (or Connection().URL)
+	SourceSecret                     // a secret from the configured SecretSource
 	SourceDefault                    // the environment's profile
 )
 
-var sourceKindNames = [...]string{"go-redis default", "code", "variable", "file", "url", "default"}
+var sourceKindNames = [...]string{"go-redis default", "code", "variable", "file", "url", "secret", "default"}
 
 // String returns the kind's stable name, as the debug view's JSON shows it.
 func (k SourceKind) String() string {
@@ -72,6 +73,12 @@ type resolution struct {
 	srcs     [numSettings]Source
 	errs     []error
 	warnings []string
+
+	// From the secret source (secrets.go).
+	tokenAuth bool           // the password is an auth token
+	rotating  *fetchedSecret // the password's secret, read again as it rotates
+	caPEM     []byte         // the CA bundle from a secret
+	caSource  string
 }
 
 func (r *resolution) has(id settingID) bool { return r.srcs[id].Kind != SourceUnset }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/tls"
 	"crypto/x509"
+	"encoding/pem"
 	"errors"
 	"os"
 	"path/filepath"
@@ -31,7 +32,10 @@ func TestTLSFromVariables(t *testing.T) {
 	assert.Equal(t, "redis.internal", o.TLSConfig.ServerName, "the server name defaults to the host")
 	assert.Equal(t, uint16(tls.VersionTLS13), o.TLSConfig.MinVersion)
 	require.NotNil(t, o.TLSConfig.RootCAs)
-	require.Len(t, o.TLSConfig.Certificates, 1)
+	require.NotNil(t, o.TLSConfig.GetClientCertificate)
+	got, err := o.TLSConfig.GetClientCertificate(nil)
+	require.NoError(t, err)
+	assert.Equal(t, mustLeaf(t, client.CertPEM).SerialNumber, mustLeaf(t, got.Certificate[0]).SerialNumber)
 	assert.False(t, o.TLSConfig.InsecureSkipVerify)
 
 	again := cfg.Options()
@@ -128,7 +132,7 @@ func TestTLSFromCode(t *testing.T) {
 		Build(context.Background())
 	require.NoError(t, err)
 	assert.Equal(t, "cache.example", cfg.Options().TLSConfig.ServerName)
-	assert.Len(t, cfg.Options().TLSConfig.Certificates, 1)
+	assert.NotNil(t, cfg.Options().TLSConfig.GetClientCertificate)
 }
 
 func newCertPool() *x509.CertPool { return x509.NewCertPool() }
@@ -138,4 +142,43 @@ func mustRead(t *testing.T, path string) []byte {
 	data, err := os.ReadFile(path)
 	require.NoError(t, err)
 	return data
+}
+
+// mustLeaf parses a certificate from PEM or DER.
+func mustLeaf(t *testing.T, data []byte) *x509.Certificate {
+	t.Helper()
+	if block, _ := pem.Decode(data); block != nil {
+		data = block.Bytes
+	}
+	cert, err := x509.ParseCertificate(data)
+	require.NoError(t, err)
+	return cert
+}
+
+func TestClientCertificateReloads(t *testing.T) {
+	t.Parallel()
+	ca := testpki.NewCA(t, "reload")
+	first, second := ca.Client(t, "first"), ca.Client(t, "second")
+	dir := t.TempDir()
+	certPath := testpki.WriteFile(t, dir, "client.pem", first.CertPEM)
+	keyPath := testpki.WriteFile(t, dir, "client-key.pem", first.KeyPEM)
+
+	cfg, err := build(t, map[string]string{EnvURL: "rediss://h:6380", EnvTLSCertFile: certPath, EnvTLSKeyFile: keyPath})
+	require.NoError(t, err)
+	get := cfg.Options().TLSConfig.GetClientCertificate
+	c1, err := get(nil)
+	require.NoError(t, err)
+	assert.Equal(t, mustLeaf(t, first.CertPEM).SerialNumber, mustLeaf(t, c1.Certificate[0]).SerialNumber)
+
+	// Half a rotation (new certificate, old key): the old pair stays.
+	require.NoError(t, os.WriteFile(certPath, second.CertPEM, 0o600))
+	c2, err := get(nil)
+	require.NoError(t, err)
+	assert.Equal(t, mustLeaf(t, first.CertPEM).SerialNumber, mustLeaf(t, c2.Certificate[0]).SerialNumber)
+
+	// The whole rotation: the new pair is served to the next connection.
+	require.NoError(t, os.WriteFile(keyPath, second.KeyPEM, 0o600))
+	c3, err := get(nil)
+	require.NoError(t, err)
+	assert.Equal(t, mustLeaf(t, second.CertPEM).SerialNumber, mustLeaf(t, c3.Certificate[0]).SerialNumber)
 }

@@ -1,0 +1,394 @@
+package redisconfig
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Secret is a secret value. Every way of printing it (String, GoString, any
+// fmt verb, JSON, slog) says "[redacted]"; Reveal returns the value.
+type Secret struct {
+	value string
+}
+
+// NewSecret wraps a value.
+func NewSecret(value string) Secret { return Secret{value: value} }
+
+// Reveal returns the secret's value, for the one place that needs it.
+func (s Secret) Reveal() string { return s.value }
+
+// IsZero reports whether the secret is empty.
+func (s Secret) IsZero() bool { return s.value == "" }
+
+// String returns "[redacted]".
+func (s Secret) String() string { return redacted }
+
+// GoString returns "[redacted]".
+func (s Secret) GoString() string { return redacted }
+
+// Format prints "[redacted]" for every verb.
+func (s Secret) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(redacted)) }
+
+// MarshalJSON encodes "[redacted]".
+func (s Secret) MarshalJSON() ([]byte, error) { return []byte(`"` + redacted + `"`), nil }
+
+// LogValue logs "[redacted]".
+func (s Secret) LogValue() slog.Value { return slog.StringValue(redacted) }
+
+// ErrSecretNotFound is what a SecretSource returns (wrapped or not) for a
+// secret it does not have. Other errors mean the source could not answer.
+var ErrSecretNotFound = errors.New("redisconfig: secret not found")
+
+// SecretSource fetches named secrets: Google Cloud Secret Manager
+// (package gcpsecrets), a directory of mounted files (DirSecrets), variables
+// (VariableSecrets), or a function (SecretSourceFunc). Fetch must be safe for
+// concurrent use, honour ctx, and never put a secret's value in an error.
+type SecretSource interface {
+	Fetch(ctx context.Context, name string) (Secret, error)
+}
+
+// SecretSourceFunc makes a function a SecretSource.
+type SecretSourceFunc func(ctx context.Context, name string) (Secret, error)
+
+// Fetch calls f.
+func (f SecretSourceFunc) Fetch(ctx context.Context, name string) (Secret, error) {
+	return f(ctx, name)
+}
+
+// DirSecrets reads secrets from files in dir, one file a secret named as
+// the secret ("redis-password"), as Kubernetes mounts them. One trailing
+// newline is dropped.
+func DirSecrets(dir string) SecretSource {
+	return SecretSourceFunc(func(_ context.Context, name string) (Secret, error) {
+		if name == "" || strings.ContainsAny(name, `/\`) || name == "." || name == ".." {
+			return Secret{}, fmt.Errorf("redisconfig: secret name %s is not a file name", quote(name))
+		}
+		path := filepath.Join(dir, name)
+		if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
+			return Secret{}, fmt.Errorf("%w: no file %s", ErrSecretNotFound, quote(path))
+		}
+		text, problem := readSecretFile(path)
+		if problem != "" {
+			return Secret{}, errors.New("redisconfig: secret " + quote(name) + ": " + problem)
+		}
+		return NewSecret(text), nil
+	})
+}
+
+// VariableSecrets reads secrets from variables through lookup (os.LookupEnv
+// for the process): "redis-password" is read from REDIS_PASSWORD.
+func VariableSecrets(lookup func(string) (string, bool)) SecretSource {
+	return SecretSourceFunc(func(_ context.Context, name string) (Secret, error) {
+		v := strings.ToUpper(strings.NewReplacer("-", "_", ".", "_", "/", "_").Replace(name))
+		value, ok := lookup(v)
+		if !ok {
+			return Secret{}, fmt.Errorf("%w: variable %s is not set", ErrSecretNotFound, v)
+		}
+		return NewSecret(value), nil
+	})
+}
+
+// SecretsBuilder chooses the secret source, which secrets to read from it
+// and how often to read them again. It embeds the root Builder.
+type SecretsBuilder struct {
+	*Builder
+}
+
+// Secrets returns the sub-builder for secrets.
+func (b *Builder) Secrets() *SecretsBuilder { return &SecretsBuilder{b} }
+
+// Source sets where secrets come from. With a source, the password is read
+// from the secret named by REDIS_PASSWORD_SECRET (default
+// "redis-password"), the auth token from REDIS_AUTH_TOKEN_SECRET (default
+// "redis-auth-token") and the CA bundle from REDIS_CA_CERT_SECRET (default
+// "redis-ca-cert"); a secret under a default name may be missing.
+func (s *SecretsBuilder) Source(src SecretSource) *SecretsBuilder {
+	s.secretSource = src
+	return s
+}
+
+// Password names the secret holding the password.
+func (s *SecretsBuilder) Password(name string) *SecretsBuilder {
+	s.setCode(setPasswordSecret, value{s: name})
+	return s
+}
+
+// AuthToken names the secret holding an auth token, sent as the password
+// and read again as it rotates.
+func (s *SecretsBuilder) AuthToken(name string) *SecretsBuilder {
+	s.setCode(setAuthTokenSecret, value{s: name})
+	return s
+}
+
+// CACert names the secret holding the PEM bundle of CAs to trust.
+func (s *SecretsBuilder) CACert(name string) *SecretsBuilder {
+	s.setCode(setCACertSecret, value{s: name})
+	return s
+}
+
+// Timeout bounds the fetching of all secrets at Build (they are fetched
+// concurrently) and each refresh. Default: the profile's.
+func (s *SecretsBuilder) Timeout(d time.Duration) *SecretsBuilder {
+	s.setCode(setSecretsTimeout, durationValue(d))
+	return s
+}
+
+// Refresh sets how often a password or token from the source is read
+// again for new connections; zero or negative reads it once, at Build.
+// Default: 5 minutes.
+func (s *SecretsBuilder) Refresh(d time.Duration) *SecretsBuilder {
+	s.setCode(setSecretsRefresh, durationValue(d))
+	return s
+}
+
+// OnRefreshError is called when reading a rotated secret again fails; the
+// last good value stays in use. Default: a warning through slog.
+func (s *SecretsBuilder) OnRefreshError(fn func(secret string, err error)) *SecretsBuilder {
+	s.onRefreshError = fn
+	return s
+}
+
+// The secrets a source can supply, their settings and default names.
+var secretKinds = []struct {
+	id          settingID
+	defaultName string
+}{
+	{setPasswordSecret, "redis-password"},
+	{setAuthTokenSecret, "redis-auth-token"},
+	{setCACertSecret, "redis-ca-cert"},
+}
+
+// fetchedSecret is the outcome of fetching one secret at Build.
+type fetchedSecret struct {
+	name     string
+	explicit bool // named by code or a variable, not by default
+	value    Secret
+	err      error
+}
+
+// fetchSecrets reads every secret concurrently within the timeout and
+// applies the environment's rules to failures: an error in staging and
+// production, a warning and the variables in development and test.
+func (b *Builder) fetchSecrets(ctx context.Context, r *resolution) map[settingID]*fetchedSecret {
+	if b.secretSource == nil {
+		for _, k := range secretKinds {
+			if r.has(k.id) && r.srcs[k.id].Kind != SourceDefault {
+				r.fail(ErrMissing, settings[k.id].name, r.srcs[k.id].String(),
+					"names a secret, but no secret source is configured; call Secrets().Source")
+			}
+		}
+		return nil
+	}
+	timeout := r.vals[setSecretsTimeout].duration()
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+
+	out := make(map[settingID]*fetchedSecret, len(secretKinds))
+	var wg sync.WaitGroup
+	for _, k := range secretKinds {
+		f := &fetchedSecret{name: k.defaultName}
+		if r.has(k.id) {
+			f.name, f.explicit = r.vals[k.id].s, true
+		}
+		out[k.id] = f
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			f.value, f.err = fetchBounded(ctx, b.secretSource, f.name)
+		}()
+	}
+	wg.Wait()
+
+	for _, k := range secretKinds {
+		f := out[k.id]
+		switch {
+		case f.err == nil && f.value.IsZero():
+			f.err = errors.New("is empty")
+		case f.err == nil:
+			continue
+		}
+		notFound := errors.Is(f.err, ErrSecretNotFound)
+		if notFound && !f.explicit {
+			delete(out, k.id) // a default name may be missing
+			continue
+		}
+		delete(out, k.id)
+		problem := secretProblem(f.err, timeout)
+		if r.strict() {
+			r.fail(ErrMissing, settings[k.id].name, "secret "+quote(f.name), "%s; %s never falls back to variables", problem, r.env)
+			continue
+		}
+		r.warn("secret %s: %s; falling back to the variables", quote(f.name), problem)
+	}
+	return out
+}
+
+// fetchBounded calls the source and gives up when ctx ends, even if the
+// source does not honour ctx.
+func fetchBounded(ctx context.Context, src SecretSource, name string) (Secret, error) {
+	type result struct {
+		s   Secret
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		defer func() {
+			if p := recover(); p != nil {
+				done <- result{err: errors.New("the secret source panicked")}
+			}
+		}()
+		s, err := src.Fetch(ctx, name)
+		done <- result{s, err}
+	}()
+	select {
+	case res := <-done:
+		return res.s, res.err
+	case <-ctx.Done():
+		return Secret{}, ctx.Err()
+	}
+}
+
+// secretProblem phrases a fetch failure. A source's error text is trusted
+// not to hold the value (SecretSource's contract), and names the secret.
+func secretProblem(err error, timeout time.Duration) string {
+	switch {
+	case errors.Is(err, context.DeadlineExceeded):
+		return fmt.Sprintf("not read within %s (%s)", timeout, EnvSecretsTimeout)
+	case errors.Is(err, ErrSecretNotFound):
+		return "does not exist in the secret source"
+	}
+	return "cannot be read: " + err.Error()
+}
+
+// applySecrets puts fetched secrets in place of the variables: the password
+// or auth token as the password, the CA bundle as the trusted CAs. A
+// differing password from any other form is a conflict.
+func (r *resolution) applySecrets(b *Builder, fetched map[settingID]*fetchedSecret) {
+	take := func(target settingID, f *fetchedSecret) {
+		src := Source{Kind: SourceSecret, Name: "secret " + f.name}
+		if r.has(target) && r.srcs[target].Kind != SourceDefault {
+			if r.srcs[target].Kind == SourceCode {
+				return // code overrides everything, secrets included
+			}
+			if r.vals[target].s != f.value.Reveal() {
+				if r.strict() {
+					r.fail(ErrConflict, settings[target].name, src.String()+" and "+r.srcs[target].String(),
+						"give different values for %s; remove one of them or make them equal", settings[target].name)
+				} else {
+					r.warn("%s and %s give different values for %s; using %s", src, r.srcs[target], settings[target].name, src)
+				}
+			}
+		}
+		r.vals[target], r.srcs[target] = value{s: f.value.Reveal()}, src
+	}
+	pw, token := fetched[setPasswordSecret], fetched[setAuthTokenSecret]
+	switch {
+	case pw != nil && token != nil:
+		r.fail(ErrConflict, "password", "secret "+quote(pw.name)+" and secret "+quote(token.name),
+			"give two credentials; keep the password or the auth token")
+	case token != nil:
+		take(setPassword, token)
+		r.tokenAuth = true
+	case pw != nil:
+		take(setPassword, pw)
+	}
+	if ca := fetched[setCACertSecret]; ca != nil {
+		src := "secret " + quote(ca.name)
+		switch {
+		case !r.vals[setTLS].bool() && !ca.explicit:
+			r.warn("%s holds a CA bundle but TLS is off; it is not used", src)
+		case !r.vals[setTLS].bool():
+			r.fail(ErrConflict, "ca_cert_secret", r.srcs[setCACertSecret].String(),
+				"names a CA bundle but TLS is off; set %s=true (or use a rediss:// URL), or remove it", EnvTLS)
+		case r.has(setTLSCAFile) && r.strict():
+			r.fail(ErrConflict, "tls_ca_file", src+" and "+r.srcs[setTLSCAFile].String(),
+				"give two CA bundles; remove one of them")
+		default:
+			if r.has(setTLSCAFile) {
+				r.warn("%s and %s both give CA bundles; using %s", src, r.srcs[setTLSCAFile], src)
+			}
+			r.caPEM, r.caSource = []byte(ca.value.Reveal()), src
+		}
+	}
+	if pw != nil || token != nil {
+		r.rotating = pw
+		if token != nil {
+			r.rotating = token
+		}
+	}
+}
+
+// rotator hands go-redis the current password for every new connection,
+// reading it again from the source at most once per interval (one caller
+// fetches while the others keep the cached value), and keeps the last good
+// value when the source fails.
+type rotator struct {
+	src      SecretSource
+	name     string
+	username string
+	every    time.Duration
+	timeout  time.Duration
+	onError  func(string, error)
+
+	mu        sync.Mutex
+	value     string
+	fetchedAt time.Time
+	fetching  bool
+	failures  struct {
+		count   int
+		lastErr error
+	}
+}
+
+func (rt *rotator) credentials(ctx context.Context) (string, string, error) {
+	rt.mu.Lock()
+	if rt.fetching || time.Since(rt.fetchedAt) < rt.every {
+		v := rt.value
+		rt.mu.Unlock()
+		return rt.username, v, nil
+	}
+	rt.fetching = true
+	rt.mu.Unlock()
+
+	fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), rt.timeout)
+	s, err := fetchBounded(fctx, rt.src, rt.name)
+	cancel()
+	if err == nil && s.IsZero() {
+		err = errors.New("is empty")
+	}
+
+	rt.mu.Lock()
+	rt.fetching = false
+	rt.fetchedAt = time.Now() // a failure also waits an interval before the next try
+	rt.failures.lastErr = err
+	if err == nil {
+		rt.value = s.Reveal()
+	} else {
+		rt.failures.count++
+	}
+	v := rt.value
+	rt.mu.Unlock()
+
+	if err != nil {
+		if rt.onError != nil {
+			rt.onError(rt.name, err)
+		} else {
+			slog.Warn("redisconfig: refreshing a secret failed; keeping the last good value", "secret", rt.name, "error", err)
+		}
+	}
+	return rt.username, v, nil
+}
+
+// status reports the last refresh failure and how many there were.
+func (rt *rotator) status() (int, error) {
+	rt.mu.Lock()
+	defer rt.mu.Unlock()
+	return rt.failures.count, rt.failures.lastErr
+}

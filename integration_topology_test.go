@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -41,10 +42,13 @@ func TestIntegrationCluster(t *testing.T) {
 	for i := 0; i < 60; i++ {
 		assert.Equal(t, fmt.Sprint(i), cc.Get(ctx, fmt.Sprintf("key-%d", i)).Val())
 	}
+	var mu sync.Mutex // ForEachMaster calls concurrently
 	var perMaster []int64
 	var readTimeouts []time.Duration
 	err = cc.ForEachMaster(ctx, func(ctx context.Context, node *redis.Client) error {
 		n, err := node.DBSize(ctx).Result()
+		mu.Lock()
+		defer mu.Unlock()
 		perMaster = append(perMaster, n)
 		readTimeouts = append(readTimeouts, node.Options().ReadTimeout)
 		return err

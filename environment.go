@@ -102,6 +102,7 @@ const (
 	EnvMinRetryBackoff       = "REDIS_MIN_RETRY_BACKOFF"
 	EnvMaxRetryBackoff       = "REDIS_MAX_RETRY_BACKOFF"
 	EnvConnectTimeout        = "REDIS_CONNECT_TIMEOUT"
+	EnvCertExpiryWarning     = "REDIS_CERT_EXPIRY_WARNING"
 	EnvDialerRetries         = "REDIS_DIALER_RETRIES"
 	EnvDialerRetryTimeout    = "REDIS_DIALER_RETRY_TIMEOUT"
 	EnvContextTimeoutEnabled = "REDIS_CONTEXT_TIMEOUT_ENABLED"
@@ -188,22 +189,24 @@ var profiles = [...]profile{
 		localhostFallback: true,
 		warnSkipVerify:    true,
 		defaults: map[settingID]string{
-			setConnectTimeout: "5s",
-			setSecretsTimeout: "5s",
-			setSecretsRefresh: "5m",
+			setConnectTimeout:    "5s",
+			setCertExpiryWarning: "336h",
+			setSecretsTimeout:    "5s",
+			setSecretsRefresh:    "5m",
 		},
 	},
 	Test: {
 		localhostFallback: true,
 		defaults: map[settingID]string{
-			setDialTimeout:    "1s",
-			setReadTimeout:    "1s",
-			setWriteTimeout:   "1s",
-			setPoolTimeout:    "2s",
-			setMaxRetries:     "1",
-			setConnectTimeout: "2s",
-			setSecretsTimeout: "2s",
-			setSecretsRefresh: "5m",
+			setDialTimeout:       "1s",
+			setReadTimeout:       "1s",
+			setWriteTimeout:      "1s",
+			setPoolTimeout:       "2s",
+			setMaxRetries:        "1",
+			setConnectTimeout:    "2s",
+			setCertExpiryWarning: "336h",
+			setSecretsTimeout:    "2s",
+			setSecretsRefresh:    "5m",
 		},
 	},
 	Staging: {
@@ -218,14 +221,15 @@ var profiles = [...]profile{
 
 func productionDefaults() map[settingID]string {
 	return map[settingID]string{
-		setDialTimeout:     "2s",
-		setReadTimeout:     "3s",
-		setWriteTimeout:    "3s",
-		setPoolTimeout:     "4s",
-		setConnMaxIdleTime: "5m",
-		setConnectTimeout:  "3s",
-		setSecretsTimeout:  "5s",
-		setSecretsRefresh:  "5m",
+		setDialTimeout:       "2s",
+		setReadTimeout:       "3s",
+		setWriteTimeout:      "3s",
+		setPoolTimeout:       "4s",
+		setConnMaxIdleTime:   "5m",
+		setConnectTimeout:    "3s",
+		setCertExpiryWarning: "336h",
+		setSecretsTimeout:    "5s",
+		setSecretsRefresh:    "5m",
 	}
 }
 

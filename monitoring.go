@@ -21,12 +21,20 @@ func (m *MonitoringBuilder) ConnectTimeout(d time.Duration) *MonitoringBuilder {
 	return m
 }
 
+// CertExpiryWarning makes the health check warn when the server
+// certificate expires within d. Default: 14 days.
+func (m *MonitoringBuilder) CertExpiryWarning(d time.Duration) *MonitoringBuilder {
+	m.setCode(setCertExpiryWarning, durationValue(d))
+	return m
+}
+
 // DebugInfo is the redacted view of a Config: every setting with its
 // effective value and where it came from, the warnings and the relaxed
 // rules. Its JSON field names are stable.
 type DebugInfo struct {
 	Environment string        `json:"environment"`
 	Service     string        `json:"service,omitempty"`
+	Topology    string        `json:"topology"`
 	Network     string        `json:"network"`
 	Addr        string        `json:"addr"`
 	Settings    []SettingInfo `json:"settings"`
@@ -61,8 +69,9 @@ func (c *Config) DebugInfo() DebugInfo {
 	d := DebugInfo{
 		Environment: c.env.String(),
 		Service:     c.service,
+		Topology:    c.topology.String(),
 		Network:     c.opts.Network,
-		Addr:        c.opts.Addr,
+		Addr:        c.addrs(),
 		Settings:    make([]SettingInfo, 0, len(settings)),
 		Warnings:    append([]string{}, c.warnings...),
 		Relaxed:     append([]Relaxation{}, c.relaxed...),

@@ -77,6 +77,7 @@ const (
 	setSecretsRefresh
 
 	setConnectTimeout
+	setCertExpiryWarning
 
 	numSettings
 )
@@ -194,7 +195,8 @@ var settings = [numSettings]settingDef{
 	setSecretsTimeout:  {name: "secrets_timeout", env: EnvSecretsTimeout, method: "Secrets().Timeout", kind: kindDuration, doc: "fetching all secrets at Build, and each refresh, at most"},
 	setSecretsRefresh:  {name: "secrets_refresh", env: EnvSecretsRefresh, method: "Secrets().Refresh", kind: kindDuration, disable: true, doc: "read a rotating password or token again this often (0: never)"},
 
-	setConnectTimeout: {name: "connect_timeout", env: EnvConnectTimeout, method: "Monitoring().ConnectTimeout", kind: kindDuration, doc: "Connect's start-up check (dial and PING) at most"},
+	setCertExpiryWarning: {name: "cert_expiry_warning", env: EnvCertExpiryWarning, method: "Monitoring().CertExpiryWarning", kind: kindDuration, disable: true, doc: "health warns when the server certificate expires sooner"},
+	setConnectTimeout:    {name: "connect_timeout", env: EnvConnectTimeout, method: "Monitoring().ConnectTimeout", kind: kindDuration, doc: "Connect's start-up check (dial and PING) at most"},
 }
 
 // value is a resolved setting: text for strings, secrets and paths; a number

@@ -94,9 +94,12 @@ func (c *Config) Diagnose(err error) Diagnosis {
 		return Diagnosis{CategorySentinelNoMaster, "the sentinels do not know the master (or cannot be reached)", "check " + EnvSentinelMaster + " and " + EnvSentinelNodes}
 	case strings.Contains(msg, "unknown command") || strings.Contains(msg, "NOPROTO") || strings.Contains(msg, "protocol error") || strings.Contains(msg, "can't parse"):
 		return Diagnosis{CategoryProtocol, "the server does not speak the protocol the client asked for", "set " + EnvProtocol + "=2 for servers older than Redis 6, or check that the address is a Redis server"}
-	case (errors.Is(err, errConnectDeadline) || errors.As(err, &netErr) && netErr.Timeout()) && tlsOn && c.answersPlaintext():
-		return Diagnosis{CategoryTLSServerNotTLS, "the server answers plain Redis on this port, not TLS", "set " + EnvTLS + "=false (or use redis://), or connect to the server's TLS port"}
 	case errors.Is(err, errConnectDeadline) || errors.As(err, &netErr) && netErr.Timeout():
+		// go-redis retries dials inside the deadline, so a refused or
+		// unresolvable address can surface as a timeout: look again.
+		if d, ok := c.probe(tlsOn); ok {
+			return d
+		}
 		return Diagnosis{CategoryTimeout, "nothing answered in time", "check that the address is Redis and reachable (firewall, security group), or raise " + EnvConnectTimeout}
 	}
 	return Diagnosis{CategoryUnknown, msg, ""}
@@ -108,13 +111,32 @@ func closedByPeer(err error) bool {
 		strings.Contains(err.Error(), "connection reset") || strings.Contains(err.Error(), "broken pipe")
 }
 
-// answersPlaintext probes a standalone address that timed out over TLS: a
-// plain PING that gets a Redis reply means the port does not speak TLS. The
-// probe sends no credentials.
-func (c *Config) answersPlaintext() bool {
+// probe looks again at a standalone address whose check timed out: a dial
+// that is refused or a name that does not resolve says so; over TLS, a
+// plain PING that gets a Redis reply means the port does not speak TLS. It
+// sends no credentials.
+func (c *Config) probe(tlsOn bool) (Diagnosis, bool) {
 	if c.topology != TopologyStandalone {
-		return false
+		return Diagnosis{}, false
 	}
+	conn, err := net.DialTimeout(c.opts.Network, c.opts.Addr, time.Second)
+	if err != nil {
+		var dnsErr *net.DNSError
+		if errors.Is(err, syscall.ECONNREFUSED) || errors.As(err, &dnsErr) {
+			return c.Diagnose(err), true
+		}
+		return Diagnosis{}, false
+	}
+	conn.Close()
+	if tlsOn && c.answersPlaintext() {
+		return Diagnosis{CategoryTLSServerNotTLS, "the server answers plain Redis on this port, not TLS", "set " + EnvTLS + "=false (or use redis://), or connect to the server's TLS port"}, true
+	}
+	return Diagnosis{}, false
+}
+
+// answersPlaintext sends a plain PING: a Redis reply means the port does
+// not speak TLS.
+func (c *Config) answersPlaintext() bool {
 	conn, err := net.DialTimeout(c.opts.Network, c.opts.Addr, time.Second)
 	if err != nil {
 		return false

@@ -1,0 +1,142 @@
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/redisconfig/redisconfig/internal/redisserver"
+	"github.com/redisconfig/redisconfig/internal/testpki"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+const canary = "CANARY-cli-5e1f"
+
+var (
+	buildOnce sync.Once
+	binary    string
+	buildErr  error
+)
+
+// redisconfigBinary builds the command once for all tests.
+func redisconfigBinary(t *testing.T) string {
+	t.Helper()
+	buildOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "redisconfig-cli")
+		if err != nil {
+			buildErr = err
+			return
+		}
+		binary = filepath.Join(dir, "redisconfig")
+		out, err := exec.Command("go", "build", "-o", binary, ".").CombinedOutput()
+		if err != nil {
+			buildErr = errors.New(string(out))
+		}
+	})
+	require.NoError(t, buildErr)
+	return binary
+}
+
+// runCLI runs the built command with only the given variables.
+func runCLI(t *testing.T, env map[string]string, args ...string) (stdout, stderr string, code int) {
+	t.Helper()
+	cmd := exec.Command(redisconfigBinary(t), args...)
+	cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + os.Getenv("HOME")}
+	for k, v := range env {
+		cmd.Env = append(cmd.Env, k+"="+v)
+	}
+	var out, errOut strings.Builder
+	cmd.Stdout, cmd.Stderr = &out, &errOut
+	err := cmd.Run()
+	var exit *exec.ExitError
+	switch {
+	case err == nil:
+	case errors.As(err, &exit):
+		code = exit.ExitCode()
+	default:
+		t.Fatalf("run: %v", err)
+	}
+	all := out.String() + errOut.String()
+	assert.NotContains(t, all, canary, "no output may hold the password")
+	return out.String(), errOut.String(), code
+}
+
+func TestCLI(t *testing.T) {
+	t.Parallel()
+	ca := testpki.NewCA(t, "cli")
+	cert := ca.Server(t, "redis", "127.0.0.1")
+	plain := redisserver.Start(t, redisserver.Options{Password: canary})
+	tlsSrv := redisserver.Start(t, redisserver.Options{Password: canary, TLS: &redisserver.TLS{CertFile: cert.CertFile, KeyFile: cert.KeyFile, CAFile: ca.CertFile}})
+	other := testpki.NewCA(t, "other")
+
+	t.Run("healthy", func(t *testing.T) {
+		out, _, code := runCLI(t, map[string]string{"ENVIRONMENT": "test", "REDIS_URL": "redis://:" + canary + "@" + plain.Addr()}, "check")
+		assert.Equal(t, 0, code)
+		assert.Contains(t, out, "status:      UP")
+		assert.Contains(t, out, "role master")
+	})
+	t.Run("healthy tls json", func(t *testing.T) {
+		out, _, code := runCLI(t, map[string]string{"ENVIRONMENT": "test", "REDIS_URL": "rediss://:" + canary + "@" + tlsSrv.Addr(), "REDIS_TLS_CA_FILE": ca.CertFile}, "check", "--json")
+		assert.Equal(t, 0, code)
+		var report map[string]any
+		require.NoError(t, json.Unmarshal([]byte(out), &report))
+		assert.Equal(t, true, report["healthy"])
+		assert.Contains(t, out, `"version": "TLS 1.3"`)
+	})
+	t.Run("wrong password", func(t *testing.T) {
+		out, _, code := runCLI(t, map[string]string{"ENVIRONMENT": "test", "REDIS_URL": "redis://:wrong-" + canary + "@" + plain.Addr()}, "check")
+		assert.Equal(t, 1, code)
+		assert.Contains(t, out, "DOWN (auth-wrong-password)")
+		assert.Contains(t, out, "REDIS_PASSWORD")
+	})
+	t.Run("tls mismatch", func(t *testing.T) {
+		out, _, code := runCLI(t, map[string]string{"ENVIRONMENT": "test", "REDIS_URL": "rediss://:" + canary + "@" + tlsSrv.Addr(), "REDIS_TLS_CA_FILE": other.CertFile}, "check")
+		assert.Equal(t, 1, code)
+		assert.Contains(t, out, "DOWN (tls-unknown-authority)")
+		assert.Contains(t, out, "REDIS_TLS_CA_FILE")
+	})
+	t.Run("print", func(t *testing.T) {
+		out, _, code := runCLI(t, map[string]string{"REDIS_URL": "redis://:" + canary + "@" + plain.Addr() + "/2?pool_size=7", "BACKEND_REDIS_PORT": "7000"}, "print", "--service", "backend")
+		assert.Equal(t, 0, code)
+		assert.Regexp(t, `password\s+\[redacted\]\s+REDIS_URL`, out)
+		assert.Regexp(t, `pool_size\s+7\s+REDIS_URL parameter pool_size`, out)
+		assert.Regexp(t, `port\s+7000\s+BACKEND_REDIS_PORT`, out)
+		assert.Regexp(t, `db\s+2\s+REDIS_URL`, out)
+	})
+	t.Run("print json", func(t *testing.T) {
+		out, _, code := runCLI(t, map[string]string{"REDIS_PASSWORD": canary}, "print", "--json")
+		assert.Equal(t, 0, code)
+		var info map[string]any
+		require.NoError(t, json.Unmarshal([]byte(out), &info))
+		assert.Equal(t, "development", info["environment"])
+	})
+	t.Run("invalid", func(t *testing.T) {
+		_, errOut, code := runCLI(t, map[string]string{"ENVIRONMENT": "production", "REDIS_URL": "redis://:" + canary + "@127.0.0.1:6379", "REDIS_PASSWORD": "x" + canary}, "print")
+		assert.Equal(t, 1, code)
+		assert.Contains(t, errOut, "production requires TLS")
+		assert.Contains(t, errOut, "loopback")
+		assert.Contains(t, errOut, "REDIS_PASSWORD and REDIS_URL")
+	})
+	t.Run("embedded", func(t *testing.T) {
+		out, errOut, code := runCLI(t, nil, "check", "--embedded")
+		assert.Equal(t, 0, code)
+		assert.Contains(t, errOut, "in-memory Redis")
+		assert.Contains(t, out, "status:      UP")
+	})
+	t.Run("usage", func(t *testing.T) {
+		_, errOut, code := runCLI(t, nil)
+		assert.Equal(t, 2, code)
+		assert.Contains(t, errOut, "usage: redisconfig")
+		_, errOut, code = runCLI(t, nil, "check", "--help")
+		assert.Equal(t, 0, code)
+		assert.Contains(t, errOut, "--timeout")
+		_, _, code = runCLI(t, nil, "frobnicate")
+		assert.Equal(t, 2, code)
+	})
+}

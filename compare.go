@@ -1,0 +1,98 @@
+package redisconfig
+
+import (
+	"crypto/sha256"
+	"crypto/subtle"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// Difference is one core parameter on which two configurations disagree.
+type Difference struct {
+	// Setting names the parameter: topology, addr, cluster_nodes,
+	// sentinel_master, sentinel_nodes, db, tls, tls_server_name, username,
+	// password.
+	Setting string `json:"setting"`
+	// A and B are the two values as text; a password shows only whether it
+	// is set, never its value.
+	A string `json:"a"`
+	B string `json:"b"`
+	// SourceA and SourceB say where each value came from.
+	SourceA string `json:"source_a"`
+	SourceB string `json:"source_b"`
+}
+
+// Compare reports the core parameters that must match when two services
+// share a Redis and do not: topology, address (or cluster nodes, or
+// sentinel master and sentinels), database, TLS on/off and server name, user
+// name and password. Passwords are compared by hash, in constant time, and
+// never shown. An empty result means the two agree.
+func Compare(a, b *Config) []Difference {
+	var diffs []Difference
+	add := func(setting, va, vb string, id settingID) {
+		if va == vb {
+			return
+		}
+		d := Difference{Setting: setting, A: va, B: vb}
+		if id >= 0 {
+			d.SourceA, d.SourceB = a.srcs[id].String(), b.srcs[id].String()
+		}
+		diffs = append(diffs, d)
+	}
+	add("topology", a.topology.String(), b.topology.String(), -1)
+	switch a.topology {
+	case TopologyStandalone:
+		if va, vb := a.opts.Network+" "+a.opts.Addr, b.opts.Network+" "+b.opts.Addr; va != vb {
+			diffs = append(diffs, Difference{Setting: "addr", A: va, B: vb, SourceA: a.addrSource(), SourceB: b.addrSource()})
+		}
+	case TopologyCluster:
+		add("cluster_nodes", sortedList(a.vals[setClusterNodes].s), sortedList(b.vals[setClusterNodes].s), setClusterNodes)
+	case TopologySentinel:
+		add("sentinel_master", a.vals[setSentinelMaster].s, b.vals[setSentinelMaster].s, setSentinelMaster)
+		add("sentinel_nodes", sortedList(a.vals[setSentinelNodes].s), sortedList(b.vals[setSentinelNodes].s), setSentinelNodes)
+	}
+	add("db", strconv.Itoa(a.opts.DB), strconv.Itoa(b.opts.DB), setDB)
+	add("tls", strconv.FormatBool(a.opts.TLSConfig != nil), strconv.FormatBool(b.opts.TLSConfig != nil), setTLS)
+	if a.opts.TLSConfig != nil && b.opts.TLSConfig != nil {
+		add("tls_server_name", a.opts.TLSConfig.ServerName, b.opts.TLSConfig.ServerName, setTLSServerName)
+	}
+	add("username", a.opts.Username, b.opts.Username, setUsername)
+	pa, pb := a.vals[setPassword].s, b.vals[setPassword].s
+	ha, hb := sha256.Sum256([]byte(pa)), sha256.Sum256([]byte(pb))
+	if subtle.ConstantTimeCompare(ha[:], hb[:]) != 1 {
+		d := Difference{Setting: "password", A: presence(pa), B: presence(pb),
+			SourceA: a.srcs[setPassword].String(), SourceB: b.srcs[setPassword].String()}
+		if pa != "" && pb != "" {
+			d.A, d.B = redacted+" (differs)", redacted+" (differs)"
+		}
+		diffs = append(diffs, d)
+	}
+	return diffs
+}
+
+func presence(s string) string {
+	if s == "" {
+		return "unset"
+	}
+	return redacted
+}
+
+func sortedList(list string) string {
+	parts := strings.Split(list, ",")
+	slices.Sort(parts)
+	return strings.Join(parts, ",")
+}
+
+// addrSource names where the address came from: the host's source, and the
+// port's when it differs.
+func (c *Config) addrSource() string {
+	if c.srcs[setSocket].Kind != SourceUnset {
+		return c.srcs[setSocket].String()
+	}
+	host, port := c.srcs[setHost].String(), c.srcs[setPort].String()
+	if host == port {
+		return host
+	}
+	return host + " (host), " + port + " (port)"
+}

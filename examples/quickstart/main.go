@@ -12,6 +12,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"time"
 
@@ -20,13 +21,13 @@ import (
 )
 
 func main() {
-	if err := run(context.Background()); err != nil {
+	if err := run(context.Background(), os.Stdout); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
 }
 
-func run(ctx context.Context) error {
+func run(ctx context.Context, out io.Writer) error {
 	b := redisconfig.New().Service("quickstart")
 	if os.Getenv(redisconfig.EnvURL) == "" && os.Getenv(redisconfig.EnvHost) == "" &&
 		os.Getenv("QUICKSTART_"+redisconfig.EnvURL) == "" {
@@ -35,7 +36,7 @@ func run(ctx context.Context) error {
 			return fmt.Errorf("start the in-memory Redis: %w", err)
 		}
 		defer srv.Close()
-		fmt.Printf("REDIS_URL is not set: started an in-memory Redis (miniredis) at %s\n", srv.Addr())
+		fmt.Fprintf(out, "REDIS_URL is not set: started an in-memory Redis (miniredis) at %s\n", srv.Addr())
 		b.Connection().Addr(srv.Addr())
 	}
 
@@ -43,9 +44,9 @@ func run(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("configuration:\n%w", err)
 	}
-	fmt.Println("configuration:", cfg)
+	fmt.Fprintln(out, "configuration:", cfg)
 	for _, w := range cfg.Warnings() {
-		fmt.Println("warning:", w)
+		fmt.Fprintln(out, "warning:", w)
 	}
 
 	client, err := cfg.Connect(ctx)
@@ -62,12 +63,12 @@ func run(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("GET %s: %w", key, err)
 	}
-	fmt.Printf("connected: SET and GET %s = %s\n\n", key, val)
+	fmt.Fprintf(out, "connected: SET and GET %s = %s\n\n", key, val)
 
-	fmt.Printf("%-26s %-24s %s\n", "SETTING", "VALUE", "SOURCE")
+	fmt.Fprintf(out, "%-26s %-24s %s\n", "SETTING", "VALUE", "SOURCE")
 	for _, s := range cfg.DebugInfo().Settings {
 		if s.Set {
-			fmt.Printf("%-26s %-24s %s\n", s.Name, s.Value, s.Source)
+			fmt.Fprintf(out, "%-26s %-24s %s\n", s.Name, s.Value, s.Source)
 		}
 	}
 	return nil

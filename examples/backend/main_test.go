@@ -1,0 +1,52 @@
+package main
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/alicebob/miniredis/v2"
+	"github.com/redisconfig/redisconfig"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestRun(t *testing.T) {
+	srv := miniredis.RunT(t)
+	t.Setenv("ENVIRONMENT", "test")
+	t.Setenv("REDIS_URL", "redis://"+srv.Addr())
+	ctx, cancel := context.WithCancel(context.Background())
+	addrc := make(chan string, 1)
+	errc := make(chan error, 1)
+	go func() { errc <- run(ctx, "127.0.0.1:0", func(a string) { addrc <- a }) }()
+	base := "http://" + <-addrc
+
+	req, _ := http.NewRequest(http.MethodPut, base+"/items/1", strings.NewReader("hello"))
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	resp.Body.Close()
+	assert.Equal(t, http.StatusNoContent, resp.StatusCode)
+
+	resp, err = http.Get(base + "/items/1")
+	require.NoError(t, err)
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	assert.Equal(t, "hello", string(body))
+
+	resp, err = http.Get(base + "/debug/redis/health")
+	require.NoError(t, err)
+	resp.Body.Close()
+	assert.Equal(t, http.StatusOK, resp.StatusCode)
+
+	cancel()
+	require.NoError(t, <-errc, "shuts down cleanly")
+}
+
+func TestFailsFastInProduction(t *testing.T) {
+	t.Setenv("ENVIRONMENT", "production")
+	t.Setenv("REDIS_URL", "redis://127.0.0.1:6379")
+	err := run(context.Background(), "127.0.0.1:0", func(string) { t.Error("must not start serving") })
+	require.ErrorIs(t, err, redisconfig.ErrRule)
+}

@@ -29,7 +29,22 @@
 // different values (REDIS_URL's host and REDIS_HOST, REDIS_PASSWORD and
 // REDIS_PASSWORD_FILE) are a conflict.
 //
+// # Topologies
+//
+// REDIS_SENTINEL_MASTER or REDIS_SENTINEL_NODES (or master_name in
+// REDIS_URL) select a sentinel-backed master; REDIS_CLUSTER_NODES (or addr in
+// REDIS_URL) a Redis Cluster; otherwise the configuration is standalone.
+// Config.Options, Config.ClusterOptions and Config.FailoverOptions return
+// fresh go-redis options for their topology; Config.Connect returns the
+// matching client, checked with a PING.
+//
 // # Secrets
+//
+// Secrets().Source reads the password, an auth token and a CA bundle from a
+// SecretSource (Google Cloud Secret Manager in package gcpsecrets, mounted
+// files with DirSecrets), concurrently and within a deadline; a password from
+// a source rotates without a restart. In staging and production a source
+// that fails fails Build.
 //
 // Passwords never appear in errors, in String, in any fmt verb, in JSON or in
 // slog output of a Builder or Config; the debug view (Config.DebugInfo)

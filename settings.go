@@ -372,6 +372,13 @@ func checkHost(h string) string {
 		return ""
 	case strings.ContainsRune(h, ':'):
 		return "must be a host name or IP address without a port; put the port in " + EnvPort
+	case len(h) > 253:
+		return "is longer than a host name can be (253 characters)"
+	}
+	for _, label := range strings.Split(strings.TrimSuffix(h, "."), ".") {
+		if label == "" || len(label) > 63 {
+			return "is not a valid host name (each dot-separated part has 1 to 63 characters)"
+		}
 	}
 	for _, r := range h {
 		if r <= ' ' || r >= 0x7f || strings.ContainsRune(`/\@?#[]%"'`, r) {

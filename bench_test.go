@@ -1,0 +1,271 @@
+package redisconfig_test
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"fmt"
+	"net"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+	"github.com/redisconfig/redisconfig"
+	"github.com/redisconfig/redisconfig/internal/redisserver"
+	"github.com/redisconfig/redisconfig/internal/testpki"
+)
+
+// benchServers starts one plain and one TLS redis-server for a benchmark.
+func benchServers(b *testing.B) (plain, tlsSrv *redisserver.Server, ca *testpki.CA) {
+	ca = testpki.NewCA(b, "bench")
+	cert := ca.Server(b, "redis", "127.0.0.1")
+	plain = redisserver.Start(b, redisserver.Options{Password: "bench-pw"})
+	tlsSrv = redisserver.Start(b, redisserver.Options{Password: "bench-pw", TLS: &redisserver.TLS{CertFile: cert.CertFile, KeyFile: cert.KeyFile, CAFile: ca.CertFile}})
+	return plain, tlsSrv, ca
+}
+
+// BenchmarkTimeToReady compares Build+Connect (through the first PING)
+// with hand-written go-redis (NewClient+Ping) on the same settings.
+func BenchmarkTimeToReady(b *testing.B) {
+	plain, tlsSrv, ca := benchServers(b)
+	pool := x509.NewCertPool()
+	pool.AppendCertsFromPEM(ca.CertPEM)
+	ctx := context.Background()
+	cases := []struct {
+		name string
+		vars map[string]string
+		opts *redis.Options
+	}{
+		{"plain", map[string]string{"ENVIRONMENT": "test", "REDIS_URL": "redis://:bench-pw@" + plain.Addr()},
+			&redis.Options{Addr: plain.Addr(), Password: "bench-pw"}},
+		{"tls", map[string]string{"ENVIRONMENT": "test", "REDIS_URL": "rediss://:bench-pw@" + tlsSrv.Addr(), "REDIS_TLS_CA_FILE": ca.CertFile},
+			&redis.Options{Addr: tlsSrv.Addr(), Password: "bench-pw", TLSConfig: &tls.Config{RootCAs: pool, ServerName: "127.0.0.1", MinVersion: tls.VersionTLS12}}},
+	}
+	for _, c := range cases {
+		b.Run(c.name+"/redisconfig", func(b *testing.B) {
+			for b.Loop() {
+				cfg, err := redisconfig.New().WithEnv(c.vars).Build(ctx)
+				if err != nil {
+					b.Fatal(err)
+				}
+				client, err := cfg.Connect(ctx)
+				if err != nil {
+					b.Fatal(err)
+				}
+				_ = client.Close()
+			}
+		})
+		b.Run(c.name+"/go-redis", func(b *testing.B) {
+			for b.Loop() {
+				o := *c.opts
+				if o.TLSConfig != nil {
+					o.TLSConfig = o.TLSConfig.Clone()
+				}
+				client := redis.NewClient(&o)
+				if err := client.Ping(ctx).Err(); err != nil {
+					b.Fatal(err)
+				}
+				_ = client.Close()
+			}
+		})
+	}
+}
+
+// BenchmarkBuild measures Build alone for typical variable sets.
+func BenchmarkBuild(b *testing.B) {
+	ca := testpki.NewCA(b, "build")
+	client := ca.Client(b, "c")
+	sets := map[string]map[string]string{
+		"url": {"ENVIRONMENT": "production", "REDIS_URL": "rediss://app:pw@redis.internal:6380/2?pool_size=50&read_timeout=2s"},
+		"discrete-tls-files": {"ENVIRONMENT": "production", "REDIS_HOST": "redis.internal", "REDIS_PORT": "6380",
+			"REDIS_PASSWORD": "pw", "REDIS_TLS": "true", "REDIS_TLS_CA_FILE": ca.CertFile,
+			"REDIS_TLS_CERT_FILE": client.CertFile, "REDIS_TLS_KEY_FILE": client.KeyFile, "REDIS_POOL_SIZE": "50"},
+		"cluster-6-nodes": {"ENVIRONMENT": "production", "REDIS_TLS": "true", "REDIS_PASSWORD": "pw",
+			"REDIS_CLUSTER_NODES": "r0.internal:7000,r1.internal:7000,r2.internal:7000,r3.internal:7000,r4.internal:7000,r5.internal:7000"},
+	}
+	for name, vars := range sets {
+		b.Run(name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := redisconfig.New().WithEnv(vars).Service("backend").Build(context.Background()); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// silent accepts connections and never answers.
+func silent(b *testing.B) string {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		b.Fatal(err)
+	}
+	var conns []net.Conn
+	var mu sync.Mutex
+	b.Cleanup(func() {
+		_ = ln.Close()
+		mu.Lock()
+		defer mu.Unlock()
+		for _, c := range conns {
+			_ = c.Close()
+		}
+	})
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			mu.Lock()
+			conns = append(conns, c)
+			mu.Unlock()
+		}
+	}()
+	return ln.Addr().String()
+}
+
+// BenchmarkTimeToFail measures how long Connect takes to give up on a
+// closed port and on a listener that never answers, per environment
+// profile, against go-redis's defaults on the same targets. Run it with
+// -benchtime=1x: go-redis's defaults take tens of seconds on the silent
+// listener.
+func BenchmarkTimeToFail(b *testing.B) {
+	closed := "127.0.0.1:" + strconv.Itoa(redisserver.FreePort(b))
+	quiet := silent(b)
+	ctx := context.Background()
+	for _, target := range []struct{ name, addr string }{{"closed-port", closed}, {"silent-listener", quiet}} {
+		for _, env := range []redisconfig.Environment{redisconfig.Development, redisconfig.Test, redisconfig.Production} {
+			b.Run(target.name+"/"+env.String(), func(b *testing.B) {
+				var total time.Duration
+				for b.Loop() {
+					cfg, err := redisconfig.New().WithEnv(map[string]string{"REDIS_URL": "redis://" + target.addr}).
+						Environment(env).Relax(redisconfig.RuleNoLoopback, "bench").Relax(redisconfig.RuleTLSRequired, "bench").
+						Relax(redisconfig.RuleCredentialsRequired, "bench").Build(ctx)
+					if err != nil {
+						b.Fatal(err)
+					}
+					start := time.Now()
+					if _, err := cfg.Connect(ctx); err == nil {
+						b.Fatal("connected")
+					}
+					total += time.Since(start)
+				}
+				b.ReportMetric(total.Seconds()/float64(b.N), "s/fail")
+			})
+		}
+		b.Run(target.name+"/go-redis-defaults", func(b *testing.B) {
+			var total time.Duration
+			for b.Loop() {
+				client := redis.NewClient(&redis.Options{Addr: target.addr})
+				start := time.Now()
+				if err := client.Ping(ctx).Err(); err == nil {
+					b.Fatal("connected")
+				}
+				total += time.Since(start)
+				_ = client.Close()
+			}
+			b.ReportMetric(total.Seconds()/float64(b.N), "s/fail")
+		})
+	}
+}
+
+// BenchmarkPoolProfiles runs GET/SET from many goroutines against a local
+// redis-server with the production profile and with a sweep of pool sizes.
+func BenchmarkPoolProfiles(b *testing.B) {
+	srv := redisserver.Start(b, redisserver.Options{})
+	ctx := context.Background()
+	pools := []string{"profile", "10", "20", "40", "80", "160"}
+	for _, workers := range []int{64, 256, 1024} {
+		for _, pool := range pools {
+			b.Run(fmt.Sprintf("workers=%d/pool=%s", workers, pool), func(b *testing.B) {
+				vars := map[string]string{"REDIS_URL": "redis://" + srv.Addr()}
+				if pool != "profile" {
+					vars["REDIS_POOL_SIZE"] = pool
+				}
+				cfg, err := redisconfig.New().WithEnv(vars).Environment(redisconfig.Production).
+					Relax(redisconfig.RuleNoLoopback, "bench").Relax(redisconfig.RuleTLSRequired, "bench").
+					Relax(redisconfig.RuleCredentialsRequired, "bench").Build(ctx)
+				if err != nil {
+					b.Fatal(err)
+				}
+				client, err := cfg.Connect(ctx)
+				if err != nil {
+					b.Fatal(err)
+				}
+				defer client.Close()
+				var next, failed atomic.Int64
+				b.ResetTimer()
+				var wg sync.WaitGroup
+				for w := 0; w < workers; w++ {
+					wg.Add(1)
+					go func() {
+						defer wg.Done()
+						for {
+							i := next.Add(1)
+							if i > int64(b.N) {
+								return
+							}
+							key := "k" + strconv.FormatInt(i%1024, 10)
+							var err error
+							if i%2 == 0 {
+								err = client.Set(ctx, key, "v", 0).Err()
+							} else {
+								err = client.Get(ctx, key).Err()
+							}
+							if err != nil && err != redis.Nil {
+								failed.Add(1)
+							}
+						}
+					}()
+				}
+				wg.Wait()
+				b.StopTimer()
+				stats := client.PoolStats()
+				b.ReportMetric(float64(stats.Timeouts), "pool-timeouts")
+				b.ReportMetric(float64(failed.Load()), "errors")
+			})
+		}
+	}
+}
+
+// BenchmarkSecretsAtStartup builds with three secrets from a source that
+// takes 50ms a fetch, against one fetch.
+func BenchmarkSecretsAtStartup(b *testing.B) {
+	const latency = 50 * time.Millisecond
+	src := redisconfig.SecretSourceFunc(func(ctx context.Context, name string) (redisconfig.Secret, error) {
+		select {
+		case <-time.After(latency):
+		case <-ctx.Done():
+			return redisconfig.Secret{}, ctx.Err()
+		}
+		if name == "redis-auth-token" {
+			return redisconfig.Secret{}, redisconfig.ErrSecretNotFound
+		}
+		if name == "redis-ca-cert" {
+			return redisconfig.Secret{}, redisconfig.ErrSecretNotFound
+		}
+		return redisconfig.NewSecret("pw"), nil
+	})
+	b.Run("build-3-secrets", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := redisconfig.New().WithEnv(map[string]string{"REDIS_URL": "redis://h:6379"}).
+				Secrets().Source(src).Build(context.Background()); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("one-fetch", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := src.Fetch(context.Background(), "redis-password"); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
+
+var _ = strings.Contains

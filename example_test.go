@@ -85,3 +85,34 @@ func ExampleConfig_DebugInfo() {
 	// pool_size=30 (REDIS_URL parameter pool_size)
 	// read_timeout= (go-redis default)
 }
+
+// Two services deployed with one set of variables agree on every core
+// parameter; a drifted service-prefixed variable is reported with its source.
+func ExampleCompare() {
+	vars := map[string]string{
+		"REDIS_URL":     "redis://:pw@cache.internal:6379/1",
+		"AUTH_REDIS_DB": "2",
+	}
+	backend, _ := redisconfig.New().WithEnv(vars).Service("backend").Build(context.Background())
+	auth, _ := redisconfig.New().WithEnv(vars).Service("auth").Build(context.Background())
+	for _, d := range redisconfig.Compare(backend, auth) {
+		fmt.Printf("%s: %s (%s) vs %s (%s)\n", d.Setting, d.A, d.SourceA, d.B, d.SourceB)
+	}
+	// Output: db: 1 (REDIS_URL) vs 2 (AUTH_REDIS_DB)
+}
+
+// REDIS_CLUSTER_NODES selects a cluster; a disabled read timeout reaches
+// every node as "no deadline".
+func ExampleConfig_ClusterOptions() {
+	cfg, err := redisconfig.New().WithEnv(map[string]string{
+		"REDIS_CLUSTER_NODES": "node-0:7000,node-1:7000,node-2:7000",
+		"REDIS_READ_TIMEOUT":  "0",
+	}).Build(context.Background())
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	o := cfg.ClusterOptions()
+	fmt.Println(cfg.Topology(), o.Addrs, o.ReadTimeout, cfg.Options() == nil)
+	// Output: cluster [node-0:7000 node-1:7000 node-2:7000] -2ns true
+}

@@ -2,6 +2,7 @@ package redisconfigtest_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"testing"
 
@@ -68,4 +69,22 @@ func Example() {
 	client, srv := redisconfigtest.Client(t)
 	srv.Outage()
 	fmt.Println(client.Ping(context.Background()).Err() != nil)
+}
+
+// Point a builder at an in-memory Redis with extra variables of the test's
+// own; the process environment is never read.
+func ExampleServer_Builder() {
+	var t *testing.T // the test's own
+	srv := redisconfigtest.NewServer(t)
+	cfg, err := srv.Builder(map[string]string{"REDIS_POOL_SIZE": "4"}).Service("billing").Build(context.Background())
+	fmt.Println(err, cfg.Options().PoolSize)
+}
+
+// Check what production would say about a configuration, from a test.
+func ExampleInEnvironment() {
+	_, err := redisconfigtest.InEnvironment(redisconfig.Production, map[string]string{
+		"REDIS_URL": "redis://cache.internal:6379",
+	}).Build(context.Background())
+	fmt.Println(errors.Is(err, redisconfig.ErrRule))
+	// Output: true
 }

@@ -256,43 +256,7 @@ func (c *Config) ClusterOptions() *redis.ClusterOptions {
 	if c.topology != TopologyCluster {
 		return nil
 	}
-	o := c.baseOptions()
-	return &redis.ClusterOptions{
-		Addrs:                      c.nodes(setClusterNodes),
-		ClientName:                 o.ClientName,
-		Protocol:                   o.Protocol,
-		Username:                   o.Username,
-		Password:                   o.Password,
-		CredentialsProviderContext: o.CredentialsProviderContext,
-		MaxRedirects:               c.vals[setMaxRedirects].int(),
-		ReadOnly:                   c.vals[setReadOnly].bool(),
-		RouteByLatency:             c.vals[setRouteByLatency].bool(),
-		RouteRandomly:              c.vals[setRouteRandomly].bool(),
-		MaxRetries:                 o.MaxRetries,
-		MinRetryBackoff:            o.MinRetryBackoff,
-		MaxRetryBackoff:            o.MaxRetryBackoff,
-		DialTimeout:                o.DialTimeout,
-		DialerRetries:              o.DialerRetries,
-		DialerRetryTimeout:         o.DialerRetryTimeout,
-		ReadTimeout:                clusterTimeout(o.ReadTimeout),
-		WriteTimeout:               clusterTimeout(o.WriteTimeout),
-		ContextTimeoutEnabled:      o.ContextTimeoutEnabled,
-		PoolFIFO:                   o.PoolFIFO,
-		PoolSize:                   o.PoolSize,
-		MaxConcurrentDials:         o.MaxConcurrentDials,
-		PoolTimeout:                o.PoolTimeout,
-		MinIdleConns:               o.MinIdleConns,
-		MaxIdleConns:               o.MaxIdleConns,
-		MaxActiveConns:             o.MaxActiveConns,
-		ConnMaxIdleTime:            o.ConnMaxIdleTime,
-		ConnMaxLifetime:            o.ConnMaxLifetime,
-		ConnMaxLifetimeJitter:      o.ConnMaxLifetimeJitter,
-		TLSConfig:                  o.TLSConfig,
-		DisableIdentity:            o.DisableIdentity,
-		IdentitySuffix:             o.IdentitySuffix,
-		UnstableResp3:              o.UnstableResp3,
-		FailingTimeoutSeconds:      o.FailingTimeoutSeconds,
-	}
+	return c.UniversalOptions().Cluster()
 }
 
 // FailoverOptions returns options for a sentinel-backed client: a fresh
@@ -301,51 +265,19 @@ func (c *Config) FailoverOptions() *redis.FailoverOptions {
 	if c.topology != TopologySentinel {
 		return nil
 	}
-	o := c.baseOptions()
-	return &redis.FailoverOptions{
-		MasterName:                 c.vals[setSentinelMaster].s,
-		SentinelAddrs:              c.nodes(setSentinelNodes),
-		SentinelUsername:           c.vals[setSentinelUsername].s,
-		SentinelPassword:           c.vals[setSentinelPassword].s,
-		RouteByLatency:             c.vals[setRouteByLatency].bool(),
-		RouteRandomly:              c.vals[setRouteRandomly].bool(),
-		ReplicaOnly:                c.vals[setReplicaOnly].bool(),
-		UseDisconnectedReplicas:    c.vals[setUseDisconnectedReplicas].bool(),
-		ClientName:                 o.ClientName,
-		Protocol:                   o.Protocol,
-		Username:                   o.Username,
-		Password:                   o.Password,
-		CredentialsProviderContext: o.CredentialsProviderContext,
-		DB:                         o.DB,
-		MaxRetries:                 o.MaxRetries,
-		MinRetryBackoff:            o.MinRetryBackoff,
-		MaxRetryBackoff:            o.MaxRetryBackoff,
-		DialTimeout:                o.DialTimeout,
-		DialerRetries:              o.DialerRetries,
-		DialerRetryTimeout:         o.DialerRetryTimeout,
-		ReadTimeout:                o.ReadTimeout,
-		WriteTimeout:               o.WriteTimeout,
-		ContextTimeoutEnabled:      o.ContextTimeoutEnabled,
-		PoolFIFO:                   o.PoolFIFO,
-		PoolSize:                   o.PoolSize,
-		MaxConcurrentDials:         o.MaxConcurrentDials,
-		PoolTimeout:                o.PoolTimeout,
-		MinIdleConns:               o.MinIdleConns,
-		MaxIdleConns:               o.MaxIdleConns,
-		MaxActiveConns:             o.MaxActiveConns,
-		ConnMaxIdleTime:            o.ConnMaxIdleTime,
-		ConnMaxLifetime:            o.ConnMaxLifetime,
-		ConnMaxLifetimeJitter:      o.ConnMaxLifetimeJitter,
-		TLSConfig:                  o.TLSConfig,
-		DisableIdentity:            o.DisableIdentity,
-		IdentitySuffix:             o.IdentitySuffix,
-		UnstableResp3:              o.UnstableResp3,
-		FailingTimeoutSeconds:      o.FailingTimeoutSeconds,
-	}
+	f := c.UniversalOptions().Failover()
+	// UniversalOptions has no field for these; go-redis's Failover also
+	// takes ReplicaOnly from ReadOnly, which a sentinel setup never sets.
+	f.ReplicaOnly = c.vals[setReplicaOnly].bool()
+	f.UseDisconnectedReplicas = c.vals[setUseDisconnectedReplicas].bool()
+	f.FailingTimeoutSeconds = c.opts.FailingTimeoutSeconds
+	return f
 }
 
 // UniversalOptions returns options for redis.NewUniversalClient, for code
-// that wants one client type whatever the topology. A fresh copy each call.
+// that wants one client type whatever the topology: a fresh copy on every
+// call. It is also the one place the resolved options are spread over
+// go-redis's fields; ClusterOptions and FailoverOptions derive from it.
 func (c *Config) UniversalOptions() *redis.UniversalOptions {
 	o := c.baseOptions()
 	u := &redis.UniversalOptions{
@@ -395,6 +327,8 @@ func (c *Config) UniversalOptions() *redis.UniversalOptions {
 		u.MasterName = c.vals[setSentinelMaster].s
 		u.SentinelUsername = c.vals[setSentinelUsername].s
 		u.SentinelPassword = c.vals[setSentinelPassword].s
+		u.RouteByLatency = c.vals[setRouteByLatency].bool()
+		u.RouteRandomly = c.vals[setRouteRandomly].bool()
 	}
 	return u
 }

@@ -260,6 +260,11 @@ func (d *settingDef) parse(raw string) (value, string) {
 		if err != nil {
 			return value{}, "must be a whole number" + d.rangeText()
 		}
+		if d == &settings[setPort] && (raw[0] < '1' || raw[0] > '9') {
+			// go-redis keeps "06379" as written in Addr; a port is digits
+			// without a sign or leading zero, so both read it alike.
+			return value{}, "must be a port number from 1 to 65535, written without a sign or leading zero"
+		}
 		v.n = int64(n)
 	case kindBool:
 		switch raw {

@@ -149,16 +149,16 @@ func (s *SentinelBuilder) UseDisconnectedReplicas(on bool) *SentinelBuilder {
 //  3. standalone otherwise.
 //
 // Signs of both sentinel and cluster are an error, never a guess.
-func (b *Builder) selectTopology(r *resolution, levels []level, u *urlSettings) Topology {
+func (b *Builder) selectTopology(r *resolution, prefixes []string, u *urlSettings) Topology {
 	var sentinel, cluster []string
 	for _, id := range []settingID{setSentinelMaster, setSentinelNodes, setClusterNodes} {
 		var signs []string
 		if b.code[id].set {
 			signs = append(signs, "code "+settings[id].method)
 		}
-		for _, l := range levels {
-			if _, ok := b.lookup(l.prefix + settings[id].env); ok {
-				signs = append(signs, l.prefix+settings[id].env)
+		for _, p := range prefixes {
+			if _, ok := b.lookup(p + settings[id].env); ok {
+				signs = append(signs, p+settings[id].env)
 			}
 		}
 		if id == setClusterNodes {
@@ -195,15 +195,8 @@ func (r *resolution) checkTopology(t Topology) {
 		if def.topos == 0 || def.topos&t.mask() != 0 || !r.has(settingID(id)) || r.srcs[id].Kind == SourceDefault {
 			continue
 		}
-		fix := map[Topology]string{
-			TopologyStandalone: "it is for a " + topoList(def.topos) + " only",
-			TopologyCluster:    "a cluster takes its nodes from " + EnvClusterNodes + " and has no database but 0",
-			TopologySentinel:   "a sentinel configuration takes its sentinels from " + EnvSentinelNodes,
-		}[t]
-		if t == TopologyStandalone {
-			fix = "it is only for a " + topoList(def.topos)
-		}
-		r.fail(ErrConflict, def.name, r.srcs[id].String(), "does not apply to a %s configuration; %s", t, fix)
+		r.fail(ErrConflict, def.name, r.srcs[id].String(), "does not apply to a %s configuration (only to a %s); remove it",
+			t, topoList(def.topos))
 	}
 	switch t {
 	case TopologyCluster:

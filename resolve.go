@@ -95,15 +95,15 @@ func (r *resolution) warn(format string, args ...any) {
 // the answer errs on the strict side so that every problem is listed.
 func (r *resolution) strict() bool { return !r.envOK || r.prof.strict }
 
-// level is one rung of the precedence chain for variables: the service
-// prefixed names, then the generic ones.
-type level struct {
-	prefix string // "AUTH_" or ""
-}
+// rung collects the forms in which one rung of the precedence chain gives a
+// setting. It reports false when a form was given but is invalid (the error
+// is recorded): that still decides the setting, since a broken value must
+// never fall through to a lower rung.
+type rung func(id settingID, cands []candidate) ([]candidate, bool)
 
 // resolve runs the precedence chain for every setting:
 //
-//  1. code (setters, then Connection().URL's parts),
+//  1. code (setters, Connection().PasswordFile, Connection().URL's parts),
 //  2. service-prefixed variables (AUTH_REDIS_X, AUTH_REDIS_X_FILE, AUTH_REDIS_URL's parts),
 //  3. generic variables (REDIS_X, REDIS_X_FILE, REDIS_URL's parts),
 //  4. the environment profile's default,
@@ -113,62 +113,44 @@ type level struct {
 // one rung with different values are a conflict. Only the highest URL is
 // read: AUTH_REDIS_URL hides REDIS_URL as a whole, so two URLs never mix.
 func (b *Builder) resolve(r *resolution) {
-	levels := []level{{prefix: ""}}
+	prefixes := []string{""}
 	if b.service != "" {
-		levels = []level{{prefix: b.envPrefix()}, {prefix: ""}}
+		prefixes = []string{b.envPrefix(), ""}
 	}
 
-	// Find the one URL that counts and split it into settings.
-	var urlParts *urlSettings
-	urlLevel := -2 // -1: code, 0..: index into levels
+	// The one URL that counts, and the rung it belongs to.
+	var u *urlSettings
+	urlRung := -1
 	if b.codeURL != nil {
-		urlLevel = -1
-		urlParts = openURL(*b.codeURL, "Connection().URL", true)
+		u, urlRung = openURL(*b.codeURL, "Connection().URL", true), 0
 	} else {
-		for i, l := range levels {
-			if raw, ok := b.lookup(l.prefix + EnvURL); ok {
-				urlLevel = i
-				urlParts = openURL(raw, l.prefix+EnvURL, false)
+		for i, p := range prefixes {
+			if raw, ok := b.lookup(p + EnvURL); ok {
+				u, urlRung = openURL(raw, p+EnvURL, false), i+1
 				break
 			}
 		}
 	}
-	r.topology = b.selectTopology(r, levels, urlParts)
-	urlParts.split(r.topology)
+	r.topology = b.selectTopology(r, prefixes, u)
+	u.split(r.topology)
+
+	rungs := []rung{func(id settingID, cands []candidate) ([]candidate, bool) {
+		return r.codeCandidates(b, id, cands)
+	}}
+	for _, p := range prefixes {
+		rungs = append(rungs, func(id settingID, cands []candidate) ([]candidate, bool) {
+			return r.variableCandidates(b, &settings[id], p, cands)
+		})
+	}
 
 	var cands []candidate
 	for id := range settingID(numSettings) {
-		def := &settings[id]
 		decided := false
-
-		// Rung 1: code.
-		cands = cands[:0]
-		if c := b.code[id]; c.set {
-			if p := def.check(c.v); p != "" {
-				r.fail(ErrInvalidValue, def.name, "code "+def.method, "%s", def.withValue(p, def.display(c.v)))
-				continue
-			}
-			cands = append(cands, candidate{v: c.v, src: Source{Kind: SourceCode, Name: def.method}})
-		}
-		if path := b.codeFiles[id]; path != nil {
-			if !r.fileCandidate(def, *path, "Connection().PasswordFile", SourceCode, &cands) {
-				continue
-			}
-		}
-		if urlLevel == -1 {
-			cands = urlParts.appendCandidate(cands, id)
-		}
-		if len(cands) > 0 {
-			r.decide(id, cands)
-			continue
-		}
-
-		// Rungs 2 and 3: variables.
-		for i, l := range levels {
-			cands = cands[:0]
-			ok := r.variableCandidates(b, def, l.prefix, &cands)
-			if urlLevel == i {
-				cands = urlParts.appendCandidate(cands, id)
+		for i, collect := range rungs {
+			var ok bool
+			cands, ok = collect(id, cands[:0])
+			if ok && i == urlRung {
+				cands = u.appendCandidate(cands, id)
 			}
 			if !ok || len(cands) > 0 {
 				if ok {
@@ -178,30 +160,45 @@ func (b *Builder) resolve(r *resolution) {
 				break
 			}
 		}
-		if decided {
-			continue
-		}
-
-		// Rung 4: the profile (rung 5 is leaving the setting unset).
-		if raw, ok := r.prof.defaults[id]; ok {
-			v, _ := def.parse(raw) // the profiles are tested to parse
-			r.vals[id] = v
-			r.srcs[id] = Source{Kind: SourceDefault, Name: r.env.String() + " default"}
+		if !decided {
+			r.profileDefault(id)
 		}
 	}
-	if urlParts != nil {
-		r.errs = append(r.errs, urlParts.errs...)
+	if u != nil {
+		r.errs = append(r.errs, u.errs...)
 	}
 }
 
-// variableCandidates appends the forms in which def is given by variables
-// with the prefix: the variable, its alias, its _FILE twin. It reports false
-// when one of them was given but is invalid (the error is recorded), which
-// still decides the setting: a broken value never falls through to a
-// lower rung.
-func (r *resolution) variableCandidates(b *Builder, def *settingDef, prefix string, cands *[]candidate) bool {
+// profileDefault is rung 4; rung 5 is leaving the setting unset.
+func (r *resolution) profileDefault(id settingID) {
+	if raw, ok := r.prof.defaults[id]; ok {
+		v, _ := settings[id].parse(raw) // TestProfilesParse keeps the profiles valid
+		r.vals[id] = v
+		r.srcs[id] = Source{Kind: SourceDefault, Name: r.env.String() + " default"}
+	}
+}
+
+// codeCandidates collects what setters gave.
+func (r *resolution) codeCandidates(b *Builder, id settingID, cands []candidate) ([]candidate, bool) {
+	def := &settings[id]
+	if c := b.code[id]; c.set {
+		if p := def.check(c.v); p != "" {
+			r.fail(ErrInvalidValue, def.name, "code "+def.method, "%s", def.withValue(p, def.display(c.v)))
+			return cands, false
+		}
+		cands = append(cands, candidate{v: c.v, src: Source{Kind: SourceCode, Name: def.method}})
+	}
+	if path := b.codeFiles[id]; path != nil {
+		return r.fileCandidate(def, *path, "Connection().PasswordFile", SourceCode, cands)
+	}
+	return cands, true
+}
+
+// variableCandidates collects the forms in which def is given by variables
+// with the prefix: the variable, its alias, its _FILE twin.
+func (r *resolution) variableCandidates(b *Builder, def *settingDef, prefix string, cands []candidate) ([]candidate, bool) {
 	if def.env == "" {
-		return true
+		return cands, true
 	}
 	ok := true
 	for _, name := range [2]string{def.env, def.alias} {
@@ -219,21 +216,24 @@ func (r *resolution) variableCandidates(b *Builder, def *settingDef, prefix stri
 			ok = false
 			continue
 		}
-		*cands = append(*cands, candidate{v: v, src: Source{Kind: SourceVariable, Name: name}})
+		cands = append(cands, candidate{v: v, src: Source{Kind: SourceVariable, Name: name}})
 	}
 	if def.file {
 		name := prefix + def.env + fileSuffix
-		if path, set := b.lookup(name); set && !r.fileCandidate(def, path, name, SourceFile, cands) {
-			ok = false
+		if path, set := b.lookup(name); set {
+			var fileOK bool
+			if cands, fileOK = r.fileCandidate(def, path, name, SourceFile, cands); !fileOK {
+				ok = false
+			}
 		}
 	}
-	return ok
+	return cands, ok
 }
 
 // fileCandidate reads a secret file named by a variable or a setter and
 // appends its value. It reports false, with the error recorded, when the
 // file cannot be used.
-func (r *resolution) fileCandidate(def *settingDef, path, name string, kind SourceKind, cands *[]candidate) bool {
+func (r *resolution) fileCandidate(def *settingDef, path, name string, kind SourceKind, cands []candidate) ([]candidate, bool) {
 	text, problem := readSecretFile(path)
 	var v value
 	if problem == "" {
@@ -247,10 +247,9 @@ func (r *resolution) fileCandidate(def *settingDef, path, name string, kind Sour
 			source = "code " + name
 		}
 		r.fail(ErrInvalidValue, def.name, source, "%s", problem)
-		return false
+		return cands, false
 	}
-	*cands = append(*cands, candidate{v: v, src: Source{Kind: SourceFile, Name: name, Path: path}})
-	return true
+	return append(cands, candidate{v: v, src: Source{Kind: SourceFile, Name: name, Path: path}}), true
 }
 
 // decide takes the first candidate and checks the others against it.

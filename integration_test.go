@@ -3,8 +3,10 @@ package redisconfig_test
 import (
 	"context"
 	"strconv"
+	"strings"
 	"testing"
 
+	"github.com/redis/go-redis/v9"
 	"github.com/redisconfig/redisconfig"
 	"github.com/redisconfig/redisconfig/internal/redisserver"
 	"github.com/redisconfig/redisconfig/internal/testpki"
@@ -145,4 +147,49 @@ func TestIntegrationMutualTLS(t *testing.T) {
 	_, err = noCert.Connect(ctx)
 	require.ErrorIs(t, err, redisconfig.ErrConnect, "the server requires a client certificate")
 	assert.Contains(t, err.Error(), "requires a client certificate")
+}
+
+// TestConnectSendsNoExtraCommands counts, on the server, the commands a
+// redisconfig Connect sends and those of hand-written go-redis with the
+// same options (NewClient + Ping): they must be the same.
+func TestConnectSendsNoExtraCommands(t *testing.T) {
+	t.Parallel()
+	srv := redisserver.Start(t, redisserver.Options{Password: "count-pw"})
+	ctx := context.Background()
+	admin := redis.NewClient(&redis.Options{Addr: srv.Addr(), Password: "count-pw"})
+	t.Cleanup(func() { _ = admin.Close() })
+	require.NoError(t, admin.Ping(ctx).Err())
+
+	counts := func(connect func()) map[string]string {
+		require.NoError(t, admin.ConfigResetStat(ctx).Err())
+		connect()
+		info, err := admin.Info(ctx, "commandstats").Result()
+		require.NoError(t, err)
+		out := map[string]string{}
+		for _, line := range strings.Split(info, "\n") {
+			if name, rest, ok := strings.Cut(strings.TrimSpace(line), ":"); ok && strings.HasPrefix(name, "cmdstat_") {
+				calls, _, _ := strings.Cut(rest, ",")
+				out[name] = calls
+			}
+		}
+		return out
+	}
+	cfg, err := redisconfig.New().WithEnv(map[string]string{
+		"ENVIRONMENT": "test", "REDIS_URL": "redis://:count-pw@" + srv.Addr(),
+	}).Service("counted").Build(ctx)
+	require.NoError(t, err)
+
+	ours := counts(func() {
+		client, err := cfg.Connect(ctx)
+		require.NoError(t, err)
+		require.NoError(t, client.Close())
+	})
+	theirs := counts(func() {
+		client := redis.NewClient(cfg.Options())
+		require.NoError(t, client.Ping(ctx).Err())
+		require.NoError(t, client.Close())
+	})
+	t.Logf("commands per connect: %v", ours)
+	assert.Equal(t, theirs, ours)
+	assert.Contains(t, ours, "cmdstat_ping")
 }

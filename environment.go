@@ -226,7 +226,7 @@ func productionDefaults() map[settingID]string {
 		setWriteTimeout:      "3s",
 		setPoolTimeout:       "4s",
 		setConnMaxIdleTime:   "5m",
-		setConnectTimeout:    "3s",
+		setConnectTimeout:    "1s",
 		setCertExpiryWarning: "336h",
 		setSecretsTimeout:    "5s",
 		setSecretsRefresh:    "5m",

@@ -52,9 +52,13 @@ func StartCluster(t testing.TB, masters int, opts Options) *Cluster {
 			t.Fatalf("redisserver: assign slots %d-%d: %v", from, to, err)
 		}
 	}
-	for _, n := range c.Nodes[1:] {
-		if err := clients[0].Do(ctx, "CLUSTER", "MEET", "127.0.0.1", n.Port).Err(); err != nil {
-			t.Fatalf("redisserver: cluster meet: %v", err)
+	// Every node meets every other, so no node waits for gossip to learn
+	// of the rest.
+	for i, cl := range clients {
+		for _, n := range c.Nodes[i+1:] {
+			if err := cl.Do(ctx, "CLUSTER", "MEET", "127.0.0.1", n.Port).Err(); err != nil {
+				t.Fatalf("redisserver: cluster meet: %v", err)
+			}
 		}
 	}
 	for _, cl := range clients {
@@ -79,7 +83,11 @@ type SentinelGroup struct {
 func StartSentinel(t testing.TB, opts Options) *SentinelGroup {
 	t.Helper()
 	g := &SentinelGroup{MasterName: "mymaster"}
-	g.Master = Start(t, opts)
+	mo := opts
+	// Without this the master waits 5 seconds for more replicas before it
+	// starts the first sync.
+	mo.Args = append([]string{"--repl-diskless-sync-delay", "0"}, opts.Args...)
+	g.Master = Start(t, mo)
 	ro := opts
 	ro.Args = append([]string{"--replicaof", "127.0.0.1", strconv.Itoa(g.Master.Port)}, opts.Args...)
 	if opts.Password != "" {

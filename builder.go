@@ -28,16 +28,18 @@ import (
 // A Builder is not safe for concurrent use while setters run; Build itself
 // only reads it, and may be called any number of times.
 type Builder struct {
-	lookup      func(string) (string, bool)
-	env         Environment
-	envSet      bool
-	service     string
-	code        [numSettings]codeValue
-	codeURL     *string
-	codeFiles   [numSettings]*string // for settings with a _FILE form
-	credentials func(ctx context.Context) (string, string, error)
-	relaxed     map[Rule]string
-	errs        []error
+	lookup    func(string) (string, bool)
+	env       Environment
+	envSet    bool
+	service   string
+	code      [numSettings]codeValue
+	codeURL   *string
+	codeFiles [numSettings]*string // for settings with a _FILE form
+
+	prefixedNames *varNames // the variables' names with the service prefix
+	credentials   func(ctx context.Context) (string, string, error)
+	relaxed       map[Rule]string
+	errs          []error
 
 	secretSource   SecretSource
 	onRefreshError func(string, error)
@@ -79,6 +81,7 @@ func (b *Builder) Environment(e Environment) *Builder {
 // becomes '_' in the prefix.
 func (b *Builder) Service(name string) *Builder {
 	b.service = name
+	b.prefixedNames = namesFor(b.envPrefix())
 	return b
 }
 

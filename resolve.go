@@ -3,6 +3,7 @@ package redisconfig
 import (
 	"fmt"
 	"strings"
+	"sync"
 )
 
 // SourceKind says what kind of place a setting's value came from.
@@ -114,8 +115,10 @@ type rung func(id settingID, cands []candidate) ([]candidate, bool)
 // read: AUTH_REDIS_URL hides REDIS_URL as a whole, so two URLs never mix.
 func (b *Builder) resolve(r *resolution) {
 	prefixes := []string{""}
+	names := []*varNames{genericNames()}
 	if b.service != "" {
 		prefixes = []string{b.envPrefix(), ""}
+		names = []*varNames{b.prefixedNames, genericNames()}
 	}
 
 	// The one URL that counts, and the rung it belongs to.
@@ -137,9 +140,9 @@ func (b *Builder) resolve(r *resolution) {
 	rungs := []rung{func(id settingID, cands []candidate) ([]candidate, bool) {
 		return r.codeCandidates(b, id, cands)
 	}}
-	for _, p := range prefixes {
+	for _, n := range names {
 		rungs = append(rungs, func(id settingID, cands []candidate) ([]candidate, bool) {
-			return r.variableCandidates(b, &settings[id], p, cands)
+			return r.variableCandidates(b, id, n, cands)
 		})
 	}
 
@@ -171,12 +174,58 @@ func (b *Builder) resolve(r *resolution) {
 
 // profileDefault is rung 4; rung 5 is leaving the setting unset.
 func (r *resolution) profileDefault(id settingID) {
-	if raw, ok := r.prof.defaults[id]; ok {
-		v, _ := settings[id].parse(raw) // TestProfilesParse keeps the profiles valid
-		r.vals[id] = v
-		r.srcs[id] = Source{Kind: SourceDefault, Name: r.env.String() + " default"}
+	p := &parsedProfiles()[r.env]
+	if p.has[id] {
+		r.vals[id], r.srcs[id] = p.vals[id], p.src
 	}
 }
+
+// parsedProfile is a profile's defaults parsed once, by the same code that
+// parses variables (TestProfilesParse keeps them valid).
+type parsedProfile struct {
+	vals [numSettings]value
+	has  [numSettings]bool
+	src  Source
+}
+
+var parsedProfiles = sync.OnceValue(func() *[len(profiles)]parsedProfile {
+	var out [len(profiles)]parsedProfile
+	for env := range profiles {
+		p := &out[env]
+		p.src = Source{Kind: SourceDefault, Name: Environment(env).String() + " default"}
+		for id, raw := range profiles[env].defaults {
+			if v, problem := settings[id].parse(raw); problem == "" {
+				p.vals[id], p.has[id] = v, true
+			}
+		}
+	}
+	return &out
+})
+
+// varNames are every setting's variable names under one prefix: the
+// variable, its alias and its _FILE twin ("" where there is none), worked
+// out once rather than on every Build.
+type varNames [numSettings][3]string
+
+func namesFor(prefix string) *varNames {
+	var n varNames
+	for id := range settings {
+		d := &settings[id]
+		if d.env == "" {
+			continue
+		}
+		n[id][0] = prefix + d.env
+		if d.alias != "" {
+			n[id][1] = prefix + d.alias
+		}
+		if d.file {
+			n[id][2] = prefix + d.env + fileSuffix
+		}
+	}
+	return &n
+}
+
+var genericNames = sync.OnceValue(func() *varNames { return namesFor("") })
 
 // codeCandidates collects what setters gave.
 func (r *resolution) codeCandidates(b *Builder, id settingID, cands []candidate) ([]candidate, bool) {
@@ -194,18 +243,18 @@ func (r *resolution) codeCandidates(b *Builder, id settingID, cands []candidate)
 	return cands, true
 }
 
-// variableCandidates collects the forms in which def is given by variables
-// with the prefix: the variable, its alias, its _FILE twin.
-func (r *resolution) variableCandidates(b *Builder, def *settingDef, prefix string, cands []candidate) ([]candidate, bool) {
+// variableCandidates collects the forms in which a setting is given by the
+// variables named in names: the variable, its alias, its _FILE twin.
+func (r *resolution) variableCandidates(b *Builder, id settingID, names *varNames, cands []candidate) ([]candidate, bool) {
+	def := &settings[id]
 	if def.env == "" {
 		return cands, true
 	}
 	ok := true
-	for _, name := range [2]string{def.env, def.alias} {
+	for _, name := range names[id][:2] {
 		if name == "" {
 			continue
 		}
-		name = prefix + name
 		raw, set := b.lookup(name)
 		if !set {
 			continue
@@ -218,8 +267,7 @@ func (r *resolution) variableCandidates(b *Builder, def *settingDef, prefix stri
 		}
 		cands = append(cands, candidate{v: v, src: Source{Kind: SourceVariable, Name: name}})
 	}
-	if def.file {
-		name := prefix + def.env + fileSuffix
+	if name := names[id][2]; name != "" {
 		if path, set := b.lookup(name); set {
 			var fileOK bool
 			if cands, fileOK = r.fileCandidate(def, path, name, SourceFile, cands); !fileOK {

@@ -125,13 +125,14 @@ func (b *Builder) Build(ctx context.Context) (*Config, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	r := &resolution{}
+	cfg := &Config{}
+	r := &resolution{cfg: cfg, vals: &cfg.vals, srcs: &cfg.srcs}
 	r.errs = append(r.errs, b.errs...)
 	b.detectEnvironment(r)
 	b.checkService(r)
 	b.resolve(r)
 	r.applySecrets(b, b.fetchSecrets(ctx, r))
-	cfg := b.assemble(r)
+	b.assemble(r)
 	if len(r.errs) > 0 {
 		return nil, errors.Join(r.errs...)
 	}

@@ -149,16 +149,16 @@ func (s *SentinelBuilder) UseDisconnectedReplicas(on bool) *SentinelBuilder {
 //  3. standalone otherwise.
 //
 // Signs of both sentinel and cluster are an error, never a guess.
-func (b *Builder) selectTopology(r *resolution, prefixes []string, u *urlSettings) Topology {
+func (b *Builder) selectTopology(r *resolution, names []*varNames, u *urlSettings) Topology {
 	var sentinel, cluster []string
 	for _, id := range []settingID{setSentinelMaster, setSentinelNodes, setClusterNodes} {
 		var signs []string
 		if b.code[id].set {
 			signs = append(signs, "code "+settings[id].method)
 		}
-		for _, p := range prefixes {
-			if _, ok := b.lookup(p + settings[id].env); ok {
-				signs = append(signs, p+settings[id].env)
+		for _, n := range names {
+			if _, ok := b.lookup(n[id][0]); ok {
+				signs = append(signs, n[id][0])
 			}
 		}
 		if id == setClusterNodes {

@@ -30,9 +30,9 @@ type Config struct {
 	rotator        *rotator // the password's secret, read again as it rotates
 }
 
-// assemble turns a resolution into a Config: the address, the cross-field
-// checks, TLS, the environment's rules and go-redis's options.
-func (b *Builder) assemble(r *resolution) *Config {
+// assemble completes the Config a resolution fills: the address, the
+// cross-field checks, TLS, the environment's rules and go-redis's options.
+func (b *Builder) assemble(r *resolution) {
 	r.checkTopology(r.topology)
 	var network, addr, host string
 	var hosts []string // every address the rules must look at
@@ -53,7 +53,8 @@ func (b *Builder) assemble(r *resolution) *Config {
 	tlsCfg := r.tlsConfig(host)
 	r.enforceRules(b, hosts)
 
-	c := &Config{env: r.env, topology: r.topology, service: b.service, vals: r.vals, srcs: r.srcs}
+	c := r.cfg
+	c.env, c.topology, c.service = r.env, r.topology, b.service
 	c.opts = redis.Options{Network: network, Addr: addr, TLSConfig: tlsCfg}
 	for id := range settings {
 		if def := &settings[id]; def.apply != nil && r.has(settingID(id)) {
@@ -93,7 +94,6 @@ func (b *Builder) assemble(r *resolution) *Config {
 			c.relaxed = append(c.relaxed, Relaxation{Rule: rule.String(), Reason: reason})
 		}
 	}
-	return c
 }
 
 // address settles the network and address: a unix socket, or host and

@@ -70,8 +70,9 @@ type resolution struct {
 	envOK    bool
 	prof     *profile
 	topology Topology
-	vals     [numSettings]value
-	srcs     [numSettings]Source
+	cfg      *Config             // being built
+	vals     *[numSettings]value // the Config's own arrays: no copy at the end
+	srcs     *[numSettings]Source
 	errs     []error
 	warnings []string
 
@@ -134,7 +135,7 @@ func (b *Builder) resolve(r *resolution) {
 			}
 		}
 	}
-	r.topology = b.selectTopology(r, prefixes, u)
+	r.topology = b.selectTopology(r, names, u)
 	u.split(r.topology)
 
 	rungs := []rung{func(id settingID, cands []candidate) ([]candidate, bool) {

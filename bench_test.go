@@ -6,8 +6,8 @@ import (
 	"crypto/x509"
 	"fmt"
 	"net"
+	"os"
 	"strconv"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -32,8 +32,6 @@ func benchServers(b *testing.B) (plain, tlsSrv *redisserver.Server, ca *testpki.
 // with hand-written go-redis (NewClient+Ping) on the same settings.
 func BenchmarkTimeToReady(b *testing.B) {
 	plain, tlsSrv, ca := benchServers(b)
-	pool := x509.NewCertPool()
-	pool.AppendCertsFromPEM(ca.CertPEM)
 	ctx := context.Background()
 	cases := []struct {
 		name string
@@ -43,7 +41,7 @@ func BenchmarkTimeToReady(b *testing.B) {
 		{"plain", map[string]string{"ENVIRONMENT": "test", "REDIS_URL": "redis://:bench-pw@" + plain.Addr()},
 			&redis.Options{Addr: plain.Addr(), Password: "bench-pw"}},
 		{"tls", map[string]string{"ENVIRONMENT": "test", "REDIS_URL": "rediss://:bench-pw@" + tlsSrv.Addr(), "REDIS_TLS_CA_FILE": ca.CertFile},
-			&redis.Options{Addr: tlsSrv.Addr(), Password: "bench-pw", TLSConfig: &tls.Config{RootCAs: pool, ServerName: "127.0.0.1", MinVersion: tls.VersionTLS12}}},
+			&redis.Options{Addr: tlsSrv.Addr(), Password: "bench-pw", TLSConfig: &tls.Config{}}},
 	}
 	for _, c := range cases {
 		b.Run(c.name+"/redisconfig", func(b *testing.B) {
@@ -63,7 +61,14 @@ func BenchmarkTimeToReady(b *testing.B) {
 			for b.Loop() {
 				o := *c.opts
 				if o.TLSConfig != nil {
-					o.TLSConfig = o.TLSConfig.Clone()
+					// What a hand-written service does with its CA file.
+					pem, err := os.ReadFile(ca.CertFile)
+					if err != nil {
+						b.Fatal(err)
+					}
+					pool := x509.NewCertPool()
+					pool.AppendCertsFromPEM(pem)
+					o.TLSConfig = &tls.Config{RootCAs: pool, ServerName: "127.0.0.1", MinVersion: tls.VersionTLS12}
 				}
 				client := redis.NewClient(&o)
 				if err := client.Ping(ctx).Err(); err != nil {
@@ -267,5 +272,3 @@ func BenchmarkSecretsAtStartup(b *testing.B) {
 		}
 	})
 }
-
-var _ = strings.Contains

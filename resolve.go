@@ -209,6 +209,9 @@ var parsedProfiles = sync.OnceValue(func() *[len(profiles)]parsedProfile {
 type varNames [numSettings][3]string
 
 func namesFor(prefix string) *varNames {
+	if n, ok := namesCache.Load(prefix); ok {
+		return n.(*varNames)
+	}
 	var n varNames
 	for id := range settings {
 		d := &settings[id]
@@ -223,8 +226,13 @@ func namesFor(prefix string) *varNames {
 			n[id][2] = prefix + d.env + fileSuffix
 		}
 	}
+	namesCache.Store(prefix, &n)
 	return &n
 }
+
+// namesCache keeps each prefix's names: a process has a handful of
+// services, and their builders share the (read-only) tables.
+var namesCache sync.Map
 
 var genericNames = sync.OnceValue(func() *varNames { return namesFor("") })
 

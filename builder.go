@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"log/slog"
 	"maps"
-	"os"
 	"strings"
 )
 
@@ -28,18 +27,16 @@ import (
 // A Builder is not safe for concurrent use while setters run; Build itself
 // only reads it, and may be called any number of times.
 type Builder struct {
-	lookup    func(string) (string, bool)
-	env       Environment
-	envSet    bool
-	service   string
-	code      [numSettings]codeValue
-	codeURL   *string
-	codeFiles [numSettings]*string // for settings with a _FILE form
-
-	prefixedNames *varNames // the variables' names with the service prefix
-	credentials   func(ctx context.Context) (string, string, error)
-	relaxed       map[Rule]string
-	errs          []error
+	vars        map[string]string // nil: the process environment
+	env         Environment
+	envSet      bool
+	service     string
+	code        [numSettings]codeValue
+	codeURL     *string
+	codeFiles   [numSettings]*string // for settings with a _FILE form
+	credentials func(ctx context.Context) (string, string, error)
+	relaxed     map[Rule]string
+	errs        []error
 
 	secretSource   SecretSource
 	onRefreshError func(string, error)
@@ -51,15 +48,14 @@ type codeValue struct {
 }
 
 // New returns a Builder that reads variables from the process environment.
-func New() *Builder { return &Builder{lookup: os.LookupEnv} }
+func New() *Builder { return &Builder{} }
 
 // WithEnv makes the Builder read variables from vars instead of the process
 // environment, so that tests can run in parallel. The map is copied.
 func (b *Builder) WithEnv(vars map[string]string) *Builder {
-	m := maps.Clone(vars)
-	b.lookup = func(k string) (string, bool) {
-		v, ok := m[k]
-		return v, ok
+	b.vars = maps.Clone(vars)
+	if b.vars == nil {
+		b.vars = map[string]string{}
 	}
 	return b
 }
@@ -81,7 +77,6 @@ func (b *Builder) Environment(e Environment) *Builder {
 // becomes '_' in the prefix.
 func (b *Builder) Service(name string) *Builder {
 	b.service = name
-	b.prefixedNames = namesFor(b.envPrefix())
 	return b
 }
 
@@ -128,9 +123,10 @@ func (b *Builder) Build(ctx context.Context) (*Config, error) {
 	cfg := &Config{}
 	r := &resolution{cfg: cfg, vals: &cfg.vals, srcs: &cfg.srcs}
 	r.errs = append(r.errs, b.errs...)
-	b.detectEnvironment(r)
+	vs := b.scanVariables()
+	b.detectEnvironment(r, vs)
 	b.checkService(r)
-	b.resolve(r)
+	b.resolve(r, vs)
 	r.applySecrets(b, b.fetchSecrets(ctx, r))
 	b.assemble(r)
 	if len(r.errs) > 0 {
@@ -139,11 +135,11 @@ func (b *Builder) Build(ctx context.Context) (*Config, error) {
 	return cfg, nil
 }
 
-func (b *Builder) detectEnvironment(r *resolution) {
+func (b *Builder) detectEnvironment(r *resolution, vs *varScan) {
 	r.env, r.envOK = b.env, true
 	if !b.envSet {
-		if raw, ok := b.lookup(EnvEnvironment); ok {
-			e, err := ParseEnvironment(raw)
+		if vs.hasEnv {
+			e, err := ParseEnvironment(vs.env)
 			if err != nil {
 				r.fail(ErrInvalidValue, "environment", EnvEnvironment, "%v", err)
 				e, r.envOK = Production, false

@@ -563,3 +563,32 @@ func TestProfilesParse(t *testing.T) {
 		}
 	}
 }
+
+func TestUnknownVariablesAreWarned(t *testing.T) {
+	t.Parallel()
+	cfg, err := New().WithEnv(map[string]string{
+		"REDIS_POOL_SZE":          "5",
+		"AUTH_REDIS_RAED_TIMEOUT": "1s",
+		"REDIS_PORT_6379_TCP":     "tcp://172.17.0.2:6379", // a Docker link
+		"REDIS_SECRETS_PROJECT":   "p",                     // gcpsecrets reads it
+		"HOME":                    "/root",
+	}).Service("auth").Build(context.Background())
+	require.NoError(t, err, "unknown names are warnings, not errors")
+	w := strings.Join(cfg.Warnings(), "\n")
+	assert.Contains(t, w, "REDIS_POOL_SZE is not a redisconfig variable and is not read (did you mean REDIS_POOL_SIZE?)")
+	assert.Contains(t, w, "AUTH_REDIS_RAED_TIMEOUT is not a redisconfig variable and is not read (did you mean AUTH_REDIS_READ_TIMEOUT?)")
+	assert.Contains(t, w, "REDIS_PORT_6379_TCP")
+	assert.NotContains(t, w, "REDIS_SECRETS_PROJECT")
+	assert.NotContains(t, w, "HOME")
+	assert.Equal(t, 0, cfg.Options().PoolSize)
+}
+
+func TestProcessEnvironment(t *testing.T) {
+	t.Setenv("REDIS_URL", "redis://process-env:6390/4")
+	t.Setenv("SVC_REDIS_POOL_SIZE", "9")
+	cfg, err := New().Service("svc").Build(context.Background())
+	require.NoError(t, err)
+	assert.Equal(t, "process-env:6390", cfg.Options().Addr)
+	assert.Equal(t, 4, cfg.Options().DB)
+	assert.Equal(t, 9, cfg.Options().PoolSize)
+}

@@ -149,18 +149,14 @@ func (s *SentinelBuilder) UseDisconnectedReplicas(on bool) *SentinelBuilder {
 //  3. standalone otherwise.
 //
 // Signs of both sentinel and cluster are an error, never a guess.
-func (b *Builder) selectTopology(r *resolution, names []*varNames, u *urlSettings) Topology {
+func (b *Builder) selectTopology(r *resolution, vs *varScan, u *urlSettings) Topology {
 	var sentinel, cluster []string
 	for _, id := range []settingID{setSentinelMaster, setSentinelNodes, setClusterNodes} {
 		var signs []string
 		if b.code[id].set {
 			signs = append(signs, "code "+settings[id].method)
 		}
-		for _, n := range names {
-			if _, ok := b.lookup(n[id][0]); ok {
-				signs = append(signs, n[id][0])
-			}
-		}
+		signs = append(signs, vs.names(id)...)
 		if id == setClusterNodes {
 			cluster = append(cluster, signs...)
 		} else {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"net/url"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -136,28 +137,38 @@ func (c *ConnectionBuilder) CredentialsProvider(fn func(ctx context.Context) (us
 // urlSettings are the settings one URL gives, each as text to be parsed
 // like a variable's, and the problems met while splitting it.
 type urlSettings struct {
-	raw  [numSettings]string
-	set  [numSettings]bool
-	part [numSettings]string // "" for the URL itself, else the query parameter
-	src  string              // the variable or setter that holds the URL
-	code bool
-	errs []error
+	parts []urlPart // a handful: a slice beats three arrays of every setting
+	src   string    // the variable or setter that holds the URL
+	code  bool
+	errs  []error
 
 	u *url.URL   // nil when the URL does not parse
 	q url.Values // its query
 }
 
+// urlPart is one setting a URL gives, as text.
+type urlPart struct {
+	id    settingID
+	param string // "" for the URL itself, else the query parameter
+	raw   string
+}
+
 // appendCandidate parses the URL's value for id, if it has one.
 func (u *urlSettings) appendCandidate(cands []candidate, id settingID) []candidate {
-	if u == nil || !u.set[id] {
+	if u == nil {
 		return cands
 	}
+	i := slices.IndexFunc(u.parts, func(p urlPart) bool { return p.id == id })
+	if i < 0 {
+		return cands
+	}
+	part := u.parts[i]
 	def := &settings[id]
 	name := u.src
-	if u.part[id] != "" {
-		name += " parameter " + u.part[id]
+	if part.param != "" {
+		name += " parameter " + part.param
 	}
-	v, problem := def.parse(u.raw[id])
+	v, problem := def.parse(part.raw)
 	if problem != "" {
 		u.errs = append(u.errs, &Error{Setting: def.name, Source: name, Problem: problem, Kind: ErrInvalidValue})
 		return cands
@@ -177,8 +188,16 @@ func (u *urlSettings) fail(format string, args ...any) {
 	u.errs = append(u.errs, &Error{Setting: "url", Source: name, Problem: fmt.Sprintf(format, args...), Kind: ErrInvalidValue})
 }
 
-func (u *urlSettings) put(id settingID, part, text string) {
-	u.raw[id], u.set[id], u.part[id] = text, true, part
+// put records what the URL gives for id; a later put for the same setting
+// wins, as the last of repeated query parameters does in go-redis.
+func (u *urlSettings) put(id settingID, param, text string) {
+	for i := range u.parts {
+		if u.parts[i].id == id {
+			u.parts[i] = urlPart{id, param, text}
+			return
+		}
+	}
+	u.parts = append(u.parts, urlPart{id, param, text})
 }
 
 // openURL parses a URL far enough to tell which topology it asks for; split

@@ -97,12 +97,6 @@ func (r *resolution) warn(format string, args ...any) {
 // the answer errs on the strict side so that every problem is listed.
 func (r *resolution) strict() bool { return !r.envOK || r.prof.strict }
 
-// rung collects the forms in which one rung of the precedence chain gives a
-// setting. It reports false when a form was given but is invalid (the error
-// is recorded): that still decides the setting, since a broken value must
-// never fall through to a lower rung.
-type rung func(id settingID, cands []candidate) ([]candidate, bool)
-
 // resolve runs the precedence chain for every setting:
 //
 //  1. code (setters, Connection().PasswordFile, Connection().URL's parts),
@@ -112,65 +106,57 @@ type rung func(id settingID, cands []candidate) ([]candidate, bool)
 //  5. go-redis's default (the field is left zero).
 //
 // The first rung that gives a setting in any form decides it; two forms on
-// one rung with different values are a conflict. Only the highest URL is
-// read: AUTH_REDIS_URL hides REDIS_URL as a whole, so two URLs never mix.
-func (b *Builder) resolve(r *resolution) {
-	prefixes := []string{""}
-	names := []*varNames{genericNames()}
-	if b.service != "" {
-		prefixes = []string{b.envPrefix(), ""}
-		names = []*varNames{b.prefixedNames, genericNames()}
-	}
-
-	// The one URL that counts, and the rung it belongs to.
+// one rung with different values are a conflict. A form that is given but
+// invalid also decides the setting (its error is recorded): a broken value
+// never falls through to a lower rung. Only the highest URL is read:
+// AUTH_REDIS_URL hides REDIS_URL as a whole, so two URLs never mix.
+func (b *Builder) resolve(r *resolution, vs *varScan) {
+	// The one URL that counts, and the rung it belongs to (0 is code).
 	var u *urlSettings
 	urlRung := -1
 	if b.codeURL != nil {
 		u, urlRung = openURL(*b.codeURL, "Connection().URL", true), 0
 	} else {
-		for i, p := range prefixes {
-			if raw, ok := b.lookup(p + EnvURL); ok {
-				u, urlRung = openURL(raw, p+EnvURL, false), i+1
+		for rung := range vs.url {
+			if vs.hasURL[rung] {
+				u, urlRung = openURL(vs.url[rung].raw, vs.url[rung].name, false), rung+1
 				break
 			}
 		}
 	}
-	r.topology = b.selectTopology(r, names, u)
+	r.topology = b.selectTopology(r, vs, u)
 	u.split(r.topology)
 
-	rungs := []rung{func(id settingID, cands []candidate) ([]candidate, bool) {
-		return r.codeCandidates(b, id, cands)
-	}}
-	for _, n := range names {
-		rungs = append(rungs, func(id settingID, cands []candidate) ([]candidate, bool) {
-			return r.variableCandidates(b, id, n, cands)
-		})
-	}
-
 	var cands []candidate
+	next := 0
 	for id := range settingID(numSettings) {
-		decided := false
-		for i, collect := range rungs {
-			var ok bool
-			cands, ok = collect(id, cands[:0])
-			if ok && i == urlRung {
+		var hits []varHit
+		hits, next = vs.forSetting(id, next)
+
+		// Rung 1, code; rungs 2 and 3, the variables (rung 2 exists only
+		// with a service prefix, and has no hits without one).
+		cands, ok := r.codeCandidates(b, id, cands[:0])
+		if ok && urlRung == 0 {
+			cands = u.appendCandidate(cands, id)
+		}
+		for rung := uint8(0); ok && len(cands) == 0 && rung < 2; rung++ {
+			cands, ok = r.variableCandidates(id, hits, rung, cands)
+			if ok && int(rung)+1 == urlRung {
 				cands = u.appendCandidate(cands, id)
 			}
-			if !ok || len(cands) > 0 {
-				if ok {
-					r.decide(id, cands)
-				}
-				decided = true
-				break
-			}
 		}
-		if !decided {
+		switch {
+		case !ok:
+		case len(cands) > 0:
+			r.decide(id, cands)
+		default:
 			r.profileDefault(id)
 		}
 	}
 	if u != nil {
 		r.errs = append(r.errs, u.errs...)
 	}
+	r.warnUnknown(vs)
 }
 
 // profileDefault is rung 4; rung 5 is leaving the setting unset.
@@ -203,39 +189,6 @@ var parsedProfiles = sync.OnceValue(func() *[len(profiles)]parsedProfile {
 	return &out
 })
 
-// varNames are every setting's variable names under one prefix: the
-// variable, its alias and its _FILE twin ("" where there is none), worked
-// out once rather than on every Build.
-type varNames [numSettings][3]string
-
-func namesFor(prefix string) *varNames {
-	if n, ok := namesCache.Load(prefix); ok {
-		return n.(*varNames)
-	}
-	var n varNames
-	for id := range settings {
-		d := &settings[id]
-		if d.env == "" {
-			continue
-		}
-		n[id][0] = prefix + d.env
-		if d.alias != "" {
-			n[id][1] = prefix + d.alias
-		}
-		if d.file {
-			n[id][2] = prefix + d.env + fileSuffix
-		}
-	}
-	namesCache.Store(prefix, &n)
-	return &n
-}
-
-// namesCache keeps each prefix's names: a process has a handful of
-// services, and their builders share the (read-only) tables.
-var namesCache sync.Map
-
-var genericNames = sync.OnceValue(func() *varNames { return namesFor("") })
-
 // codeCandidates collects what setters gave.
 func (r *resolution) codeCandidates(b *Builder, id settingID, cands []candidate) ([]candidate, bool) {
 	def := &settings[id]
@@ -252,37 +205,29 @@ func (r *resolution) codeCandidates(b *Builder, id settingID, cands []candidate)
 	return cands, true
 }
 
-// variableCandidates collects the forms in which a setting is given by the
-// variables named in names: the variable, its alias, its _FILE twin.
-func (r *resolution) variableCandidates(b *Builder, id settingID, names *varNames, cands []candidate) ([]candidate, bool) {
+// variableCandidates collects the forms in which the variables of one rung
+// give a setting: the variable, its alias, its _FILE twin, in that order.
+func (r *resolution) variableCandidates(id settingID, hits []varHit, rung uint8, cands []candidate) ([]candidate, bool) {
 	def := &settings[id]
-	if def.env == "" {
-		return cands, true
-	}
 	ok := true
-	for _, name := range names[id][:2] {
-		if name == "" {
+	for _, h := range hits {
+		if h.rung != rung {
 			continue
 		}
-		raw, set := b.lookup(name)
-		if !set {
+		if h.form == formFile {
+			var fileOK bool
+			if cands, fileOK = r.fileCandidate(def, h.raw, h.name, SourceFile, cands); !fileOK {
+				ok = false
+			}
 			continue
 		}
-		v, problem := def.parse(raw)
+		v, problem := def.parse(h.raw)
 		if problem != "" {
-			r.fail(ErrInvalidValue, def.name, name, "%s", def.withValue(problem, raw))
+			r.fail(ErrInvalidValue, def.name, h.name, "%s", def.withValue(problem, h.raw))
 			ok = false
 			continue
 		}
-		cands = append(cands, candidate{v: v, src: Source{Kind: SourceVariable, Name: name}})
-	}
-	if name := names[id][2]; name != "" {
-		if path, set := b.lookup(name); set {
-			var fileOK bool
-			if cands, fileOK = r.fileCandidate(def, path, name, SourceFile, cands); !fileOK {
-				ok = false
-			}
-		}
+		cands = append(cands, candidate{v: v, src: Source{Kind: SourceVariable, Name: h.name}})
 	}
 	return cands, ok
 }

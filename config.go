@@ -193,22 +193,22 @@ func (c *Config) Connect(ctx context.Context) (redis.UniversalClient, error) {
 }
 
 // ping runs PING under the connect deadline. go-redis bounds a read by its
-// own read timeout, not the context, so the wait happens here and the
-// caller's Close unblocks the PING if the deadline passes first.
+// own read timeout, not the context, so when the deadline passes first the
+// client is closed under the PING, which unblocks it. The PING runs on the
+// caller's goroutine: a fresh goroutine would pay for growing its stack on
+// every Connect.
 func (c *Config) ping(ctx context.Context, client redis.UniversalClient) error {
 	ctx, cancel := context.WithTimeout(ctx, c.connectTimeout)
 	defer cancel()
-	done := make(chan error, 1)
-	go func() { done <- client.Ping(ctx).Err() }()
-	select {
-	case err := <-done:
-		return err
-	case <-ctx.Done():
+	stop := context.AfterFunc(ctx, func() { _ = client.Close() })
+	err := client.Ping(ctx).Err()
+	if !stop() { // the deadline or the caller ended the check
 		if ctx.Err() == context.DeadlineExceeded {
 			return fmt.Errorf("%w %s (%s): %w", errConnectDeadline, c.connectTimeout, EnvConnectTimeout, ctx.Err())
 		}
 		return ctx.Err()
 	}
+	return err
 }
 
 // errConnectDeadline marks a start-up check that ran out of time.

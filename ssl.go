@@ -196,7 +196,11 @@ func (r *resolution) readKeyPair() (tls.Certificate, bool) {
 		r.fail(ErrInvalidValue, "tls_cert_file", certSrc+" and "+keySrc, "are not a usable key pair: %v", err)
 		return tls.Certificate{}, false
 	}
-	if leaf, err := x509.ParseCertificate(cert.Certificate[0]); err == nil && time.Now().After(leaf.NotAfter) {
+	leaf := cert.Leaf // X509KeyPair fills it in since Go 1.23
+	if leaf == nil {
+		leaf, _ = x509.ParseCertificate(cert.Certificate[0])
+	}
+	if leaf != nil && time.Now().After(leaf.NotAfter) {
 		r.fail(ErrInvalidValue, "tls_cert_file", certSrc, "the client certificate expired on %s; renew it", leaf.NotAfter.UTC().Format(time.DateOnly))
 		return tls.Certificate{}, false
 	}

@@ -351,3 +351,84 @@ func BenchmarkSecretsAtStartup(b *testing.B) {
 		}
 	})
 }
+
+// BenchmarkPoolProfilesPaired compares the production profile's pool with a
+// sweep of pool sizes fairly on a noisy machine: each iteration runs one
+// burst of GET/SET (8 commands per goroutine) through every client, in an
+// order that rotates, so all pools see the same moments. It reports the
+// profile's throughput as a share of the best pool's, and pool timeouts.
+func BenchmarkPoolProfilesPaired(b *testing.B) {
+	srv := redisserver.Start(b, redisserver.Options{})
+	ctx := context.Background()
+	pools := []string{"profile", "10", "20", "40", "80", "160"}
+	for _, workers := range []int{64, 256, 1024} {
+		b.Run(fmt.Sprintf("workers=%d", workers), func(b *testing.B) {
+			clients := make([]redis.UniversalClient, len(pools))
+			for i, pool := range pools {
+				vars := map[string]string{"REDIS_URL": "redis://" + srv.Addr()}
+				if pool != "profile" {
+					vars["REDIS_POOL_SIZE"] = pool
+				}
+				cfg, err := redisconfig.New().WithEnv(vars).Environment(redisconfig.Production).
+					Relax(redisconfig.RuleNoLoopback, "bench").Relax(redisconfig.RuleTLSRequired, "bench").
+					Relax(redisconfig.RuleCredentialsRequired, "bench").Build(ctx)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if clients[i], err = cfg.Connect(ctx); err != nil {
+					b.Fatal(err)
+				}
+				defer clients[i].Close()
+			}
+			const perWorker = 8
+			spent := make([]time.Duration, len(pools))
+			var failed atomic.Int64
+			burst := func(client redis.UniversalClient) time.Duration {
+				start := time.Now()
+				var wg sync.WaitGroup
+				for w := range workers {
+					wg.Add(1)
+					go func() {
+						defer wg.Done()
+						for i := range perWorker {
+							key := "k" + strconv.Itoa((w*perWorker+i)%1024)
+							var err error
+							if i%2 == 0 {
+								err = client.Set(ctx, key, "v", 0).Err()
+							} else {
+								err = client.Get(ctx, key).Err()
+							}
+							if err != nil && err != redis.Nil {
+								failed.Add(1)
+							}
+						}
+					}()
+				}
+				wg.Wait()
+				return time.Since(start)
+			}
+			round := 0
+			for b.Loop() {
+				for k := range pools {
+					i := (k + round) % len(pools)
+					spent[i] += burst(clients[i])
+				}
+				round++
+			}
+			best := spent[0]
+			for i, d := range spent {
+				if d < best {
+					best = d
+				}
+				b.ReportMetric(float64(workers*perWorker*b.N)/d.Seconds(), "ops/s-pool="+pools[i])
+			}
+			b.ReportMetric(float64(best)/float64(spent[0]), "profile/best")
+			var timeouts uint32
+			for _, c := range clients {
+				timeouts += c.PoolStats().Timeouts
+			}
+			b.ReportMetric(float64(timeouts), "pool-timeouts")
+			b.ReportMetric(float64(failed.Load()), "errors")
+		})
+	}
+}

@@ -183,6 +183,19 @@ func BenchmarkBuild(b *testing.B) {
 	}
 }
 
+// relaxedProduction builds vars under production rules, relaxed for a
+// loopback server without TLS or a password, as the benchmarks use.
+func relaxedProduction(b *testing.B, vars map[string]string) *redisconfig.Config {
+	b.Helper()
+	cfg, err := redisconfig.New().WithEnv(vars).Environment(redisconfig.Production).
+		Relax(redisconfig.RuleNoLoopback, "benchmark on loopback").Relax(redisconfig.RuleTLSRequired, "benchmark").
+		Relax(redisconfig.RuleCredentialsRequired, "benchmark").Build(context.Background())
+	if err != nil {
+		b.Fatal(err)
+	}
+	return cfg
+}
+
 // silent accepts connections and never answers.
 func silent(b *testing.B) string {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
@@ -227,11 +240,15 @@ func BenchmarkTimeToFail(b *testing.B) {
 			b.Run(target.name+"/"+env.String(), func(b *testing.B) {
 				var total time.Duration
 				for b.Loop() {
-					cfg, err := redisconfig.New().WithEnv(map[string]string{"REDIS_URL": "redis://" + target.addr}).
-						Environment(env).Relax(redisconfig.RuleNoLoopback, "bench").Relax(redisconfig.RuleTLSRequired, "bench").
-						Relax(redisconfig.RuleCredentialsRequired, "bench").Build(ctx)
-					if err != nil {
-						b.Fatal(err)
+					vars := map[string]string{"REDIS_URL": "redis://" + target.addr}
+					var cfg *redisconfig.Config
+					if env == redisconfig.Production {
+						cfg = relaxedProduction(b, vars)
+					} else {
+						var err error
+						if cfg, err = redisconfig.New().WithEnv(vars).Environment(env).Build(ctx); err != nil {
+							b.Fatal(err)
+						}
 					}
 					start := time.Now()
 					if _, err := cfg.Connect(ctx); err == nil {
@@ -255,65 +272,6 @@ func BenchmarkTimeToFail(b *testing.B) {
 			}
 			b.ReportMetric(total.Seconds()/float64(b.N), "s/fail")
 		})
-	}
-}
-
-// BenchmarkPoolProfiles runs GET/SET from many goroutines against a local
-// redis-server with the production profile and with a sweep of pool sizes.
-func BenchmarkPoolProfiles(b *testing.B) {
-	srv := redisserver.Start(b, redisserver.Options{})
-	ctx := context.Background()
-	pools := []string{"profile", "10", "20", "40", "80", "160"}
-	for _, workers := range []int{64, 256, 1024} {
-		for _, pool := range pools {
-			b.Run(fmt.Sprintf("workers=%d/pool=%s", workers, pool), func(b *testing.B) {
-				vars := map[string]string{"REDIS_URL": "redis://" + srv.Addr()}
-				if pool != "profile" {
-					vars["REDIS_POOL_SIZE"] = pool
-				}
-				cfg, err := redisconfig.New().WithEnv(vars).Environment(redisconfig.Production).
-					Relax(redisconfig.RuleNoLoopback, "bench").Relax(redisconfig.RuleTLSRequired, "bench").
-					Relax(redisconfig.RuleCredentialsRequired, "bench").Build(ctx)
-				if err != nil {
-					b.Fatal(err)
-				}
-				client, err := cfg.Connect(ctx)
-				if err != nil {
-					b.Fatal(err)
-				}
-				defer client.Close()
-				var next, failed atomic.Int64
-				b.ResetTimer()
-				var wg sync.WaitGroup
-				for w := 0; w < workers; w++ {
-					wg.Add(1)
-					go func() {
-						defer wg.Done()
-						for {
-							i := next.Add(1)
-							if i > int64(b.N) {
-								return
-							}
-							key := "k" + strconv.FormatInt(i%1024, 10)
-							var err error
-							if i%2 == 0 {
-								err = client.Set(ctx, key, "v", 0).Err()
-							} else {
-								err = client.Get(ctx, key).Err()
-							}
-							if err != nil && err != redis.Nil {
-								failed.Add(1)
-							}
-						}
-					}()
-				}
-				wg.Wait()
-				b.StopTimer()
-				stats := client.PoolStats()
-				b.ReportMetric(float64(stats.Timeouts), "pool-timeouts")
-				b.ReportMetric(float64(failed.Load()), "errors")
-			})
-		}
 	}
 }
 
@@ -369,13 +327,8 @@ func BenchmarkPoolProfilesPaired(b *testing.B) {
 				if pool != "profile" {
 					vars["REDIS_POOL_SIZE"] = pool
 				}
-				cfg, err := redisconfig.New().WithEnv(vars).Environment(redisconfig.Production).
-					Relax(redisconfig.RuleNoLoopback, "bench").Relax(redisconfig.RuleTLSRequired, "bench").
-					Relax(redisconfig.RuleCredentialsRequired, "bench").Build(ctx)
-				if err != nil {
-					b.Fatal(err)
-				}
-				if clients[i], err = cfg.Connect(ctx); err != nil {
+				var err error
+				if clients[i], err = relaxedProduction(b, vars).Connect(ctx); err != nil {
 					b.Fatal(err)
 				}
 				defer clients[i].Close()

@@ -11,6 +11,7 @@ import (
 	"github.com/redis/go-redis/v9"
 	"github.com/redisconfig/redisconfig"
 	"github.com/redisconfig/redisconfig/internal/redisserver"
+	"github.com/redisconfig/redisconfig/internal/testpki"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -105,4 +106,39 @@ func TestIntegrationSentinelFailover(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, fmt.Sprint(group.Replica.Port), port["port"])
 	assert.Equal(t, "1", client.Get(ctx, "before").Val(), "the replica had the data")
+}
+
+// TestIntegrationSentinelOverTLS: the sentinel and the data nodes listen
+// only on TLS ports, so a client that connects proves TLS reaches the
+// sentinels as well as the master. Configured by variables alone.
+func TestIntegrationSentinelOverTLS(t *testing.T) {
+	t.Parallel()
+	ca := testpki.NewCA(t, "sentinel-tls")
+	cert := ca.Server(t, "redis", "127.0.0.1")
+	group := redisserver.StartSentinel(t, redisserver.Options{
+		Password: "data-pw",
+		TLS:      &redisserver.TLS{CertFile: cert.CertFile, KeyFile: cert.KeyFile, CAFile: ca.CertFile},
+	})
+	ctx := context.Background()
+	vars := map[string]string{
+		"ENVIRONMENT":           "test",
+		"REDIS_SENTINEL_MASTER": group.MasterName,
+		"REDIS_SENTINEL_NODES":  group.Sentinel.Addr(),
+		"REDIS_PASSWORD":        "data-pw",
+		"REDIS_TLS":             "true",
+		"REDIS_TLS_CA_FILE":     ca.CertFile,
+	}
+	cfg, err := redisconfig.New().WithEnv(vars).Build(ctx)
+	require.NoError(t, err)
+	client, err := cfg.Connect(ctx)
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = client.Close() })
+	require.NoError(t, client.Set(ctx, "over-tls", "1", 0).Err())
+
+	delete(vars, "REDIS_TLS")
+	delete(vars, "REDIS_TLS_CA_FILE")
+	plain, err := redisconfig.New().WithEnv(vars).Build(ctx)
+	require.NoError(t, err)
+	_, err = plain.Connect(ctx)
+	require.ErrorIs(t, err, redisconfig.ErrConnect, "without TLS the sentinel cannot be reached")
 }

@@ -2,7 +2,10 @@ package redisserver
 
 import (
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"fmt"
+	"os"
 	"strconv"
 	"strings"
 	"testing"
@@ -90,6 +93,9 @@ func StartSentinel(t testing.TB, opts Options) *SentinelGroup {
 	g.Master = Start(t, mo)
 	ro := opts
 	ro.Args = append([]string{"--replicaof", "127.0.0.1", strconv.Itoa(g.Master.Port)}, opts.Args...)
+	if opts.TLS != nil {
+		ro.Args = append(ro.Args, "--tls-replication", "yes")
+	}
 	if opts.Password != "" {
 		ro.Args = append(ro.Args, "--masterauth", opts.Password)
 		g.Master.opts.Args = append(g.Master.opts.Args, "--masterauth", opts.Password)
@@ -98,7 +104,7 @@ func StartSentinel(t testing.TB, opts Options) *SentinelGroup {
 
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	replica := redis.NewClient(&redis.Options{Addr: g.Replica.Addr(), Password: opts.Password, Protocol: 2})
+	replica := redis.NewClient(&redis.Options{Addr: g.Replica.Addr(), Password: opts.Password, Protocol: 2, TLSConfig: clientTLS(t, opts.TLS)})
 	defer replica.Close()
 	waitFor(t, ctx, "the replica to sync", func() bool {
 		info, err := replica.Info(ctx, "replication").Result()
@@ -113,8 +119,11 @@ func StartSentinel(t testing.TB, opts Options) *SentinelGroup {
 	if opts.Password != "" {
 		sentinelConf = append(sentinelConf, fmt.Sprintf("sentinel auth-pass %s %s", g.MasterName, opts.Password))
 	}
-	g.Sentinel = Start(t, Options{Sentinel: sentinelConf})
-	sentinel := redis.NewSentinelClient(&redis.Options{Addr: g.Sentinel.Addr(), Protocol: 2})
+	if opts.TLS != nil {
+		sentinelConf = append(sentinelConf, "tls-replication yes") // the sentinel talks TLS to the data nodes
+	}
+	g.Sentinel = Start(t, Options{Sentinel: sentinelConf, TLS: opts.TLS})
+	sentinel := redis.NewSentinelClient(&redis.Options{Addr: g.Sentinel.Addr(), Protocol: 2, TLSConfig: clientTLS(t, opts.TLS)})
 	defer sentinel.Close()
 	waitFor(t, ctx, "the sentinel to see the replica", func() bool {
 		replicas, err := sentinel.Replicas(ctx, g.MasterName).Result()
@@ -132,4 +141,19 @@ func waitFor(t testing.TB, ctx context.Context, what string, ok func() bool) {
 		case <-time.After(20 * time.Millisecond):
 		}
 	}
+}
+
+// clientTLS is the harness's own client TLS for a server started with t, or
+// nil without TLS.
+func clientTLS(tb testing.TB, t *TLS) *tls.Config {
+	if t == nil {
+		return nil
+	}
+	pem, err := os.ReadFile(t.CAFile)
+	if err != nil {
+		tb.Fatalf("redisserver: read CA: %v", err)
+	}
+	pool := x509.NewCertPool()
+	pool.AppendCertsFromPEM(pem)
+	return &tls.Config{RootCAs: pool, ServerName: "127.0.0.1", MinVersion: tls.VersionTLS12}
 }

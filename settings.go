@@ -301,12 +301,15 @@ func (d *settingDef) parse(raw string) (value, string) {
 // parseDuration reads a duration as go-redis's URLs do: a bare integer is
 // seconds, anything else is Go syntax; zero or less means disabled (-1).
 func parseDuration(s string) (time.Duration, bool) {
-	if i, err := strconv.Atoi(s); err == nil {
-		if i <= 0 {
-			return -1, true
-		}
-		if int64(i) > math.MaxInt64/int64(time.Second) {
+	if last := s[len(s)-1]; last >= '0' && last <= '9' {
+		// Bare seconds. (Go syntax always ends in a unit, except "0",
+		// which Atoi reads too.)
+		i, err := strconv.Atoi(s)
+		switch {
+		case err != nil, int64(i) > math.MaxInt64/int64(time.Second):
 			return 0, false
+		case i <= 0:
+			return -1, true
 		}
 		return time.Duration(i) * time.Second, true
 	}

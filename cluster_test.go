@@ -11,6 +11,13 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
+// sharedPoolFields are the fields ClusterOptions and FailoverOptions share
+// with each other, compared in both parity tables.
+var sharedPoolFields = []string{"Username", "Password", "ClientName", "Protocol", "RouteByLatency", "RouteRandomly",
+	"MaxRetries", "MinRetryBackoff", "MaxRetryBackoff", "DialTimeout", "DialerRetries", "DialerRetryTimeout",
+	"ReadTimeout", "WriteTimeout", "PoolFIFO", "PoolSize", "MaxConcurrentDials", "PoolTimeout", "MinIdleConns",
+	"MaxIdleConns", "MaxActiveConns", "ConnMaxIdleTime", "ConnMaxLifetime", "ConnMaxLifetimeJitter"}
+
 // clusterParityURLs are accepted by go-redis's ParseClusterURL.
 var clusterParityURLs = []string{
 	"redis://node-1:7000?addr=node-2:7001&addr=node-3:7002",
@@ -45,34 +52,8 @@ func TestClusterURLParity(t *testing.T) {
 			assert.Nil(t, cfg.Options())
 			assert.Nil(t, cfg.FailoverOptions())
 			got := cfg.ClusterOptions()
-			assert.Equal(t, want.Addrs, got.Addrs)
-			assert.Equal(t, want.Username, got.Username)
-			assert.Equal(t, want.Password, got.Password)
-			assert.Equal(t, want.ClientName, got.ClientName)
-			assert.Equal(t, want.Protocol, got.Protocol)
-			assert.Equal(t, want.MaxRedirects, got.MaxRedirects)
-			assert.Equal(t, want.ReadOnly, got.ReadOnly)
-			assert.Equal(t, want.RouteByLatency, got.RouteByLatency)
-			assert.Equal(t, want.RouteRandomly, got.RouteRandomly)
-			assert.Equal(t, want.MaxRetries, got.MaxRetries)
-			assert.Equal(t, want.MinRetryBackoff, got.MinRetryBackoff)
-			assert.Equal(t, want.MaxRetryBackoff, got.MaxRetryBackoff)
-			assert.Equal(t, want.DialTimeout, got.DialTimeout)
-			assert.Equal(t, want.DialerRetries, got.DialerRetries)
-			assert.Equal(t, want.DialerRetryTimeout, got.DialerRetryTimeout)
-			assert.Equal(t, want.ReadTimeout, got.ReadTimeout)
-			assert.Equal(t, want.WriteTimeout, got.WriteTimeout)
-			assert.Equal(t, want.PoolFIFO, got.PoolFIFO)
-			assert.Equal(t, want.PoolSize, got.PoolSize)
-			assert.Equal(t, want.MaxConcurrentDials, got.MaxConcurrentDials)
-			assert.Equal(t, want.PoolTimeout, got.PoolTimeout)
-			assert.Equal(t, want.MinIdleConns, got.MinIdleConns)
-			assert.Equal(t, want.MaxIdleConns, got.MaxIdleConns)
-			assert.Equal(t, want.MaxActiveConns, got.MaxActiveConns)
-			assert.Equal(t, want.ConnMaxIdleTime, got.ConnMaxIdleTime)
-			assert.Equal(t, want.ConnMaxLifetime, got.ConnMaxLifetime)
-			assert.Equal(t, want.ConnMaxLifetimeJitter, got.ConnMaxLifetimeJitter)
-			assert.Equal(t, want.FailingTimeoutSeconds, got.FailingTimeoutSeconds)
+			assertSameFields(t, want, got, append(sharedPoolFields, "Addrs", "MaxRedirects", "ReadOnly",
+				"FailingTimeoutSeconds")...)
 			require.Equal(t, want.TLSConfig != nil, got.TLSConfig != nil)
 		})
 	}
@@ -106,37 +87,9 @@ func TestFailoverURLParity(t *testing.T) {
 			require.NoError(t, err)
 			require.Equal(t, TopologySentinel, cfg.Topology())
 			got := cfg.FailoverOptions()
-			assert.Equal(t, want.MasterName, got.MasterName)
-			assert.Equal(t, want.SentinelAddrs, got.SentinelAddrs)
-			assert.Equal(t, want.SentinelUsername, got.SentinelUsername)
-			assert.Equal(t, want.SentinelPassword, got.SentinelPassword)
-			assert.Equal(t, want.Username, got.Username)
-			assert.Equal(t, want.Password, got.Password)
-			assert.Equal(t, want.DB, got.DB)
-			assert.Equal(t, want.ClientName, got.ClientName)
-			assert.Equal(t, want.Protocol, got.Protocol)
-			assert.Equal(t, want.ReplicaOnly, got.ReplicaOnly)
-			assert.Equal(t, want.UseDisconnectedReplicas, got.UseDisconnectedReplicas)
-			assert.Equal(t, want.RouteByLatency, got.RouteByLatency)
-			assert.Equal(t, want.RouteRandomly, got.RouteRandomly)
-			assert.Equal(t, want.MaxRetries, got.MaxRetries)
-			assert.Equal(t, want.DialTimeout, got.DialTimeout)
-			assert.Equal(t, want.DialerRetries, got.DialerRetries)
-			assert.Equal(t, want.DialerRetryTimeout, got.DialerRetryTimeout)
-			assert.Equal(t, want.ReadTimeout, got.ReadTimeout)
-			assert.Equal(t, want.WriteTimeout, got.WriteTimeout)
-			assert.Equal(t, want.ContextTimeoutEnabled, got.ContextTimeoutEnabled)
-			assert.Equal(t, want.PoolSize, got.PoolSize)
-			assert.Equal(t, want.PoolTimeout, got.PoolTimeout)
-			assert.Equal(t, want.MinIdleConns, got.MinIdleConns)
-			assert.Equal(t, want.MaxIdleConns, got.MaxIdleConns)
-			assert.Equal(t, want.MaxActiveConns, got.MaxActiveConns)
-			assert.Equal(t, want.ConnMaxIdleTime, got.ConnMaxIdleTime)
-			assert.Equal(t, want.ConnMaxLifetime, got.ConnMaxLifetime)
-			assert.Equal(t, want.ConnMaxLifetimeJitter, got.ConnMaxLifetimeJitter)
-			assert.Equal(t, want.DisableIdentity, got.DisableIdentity)
-			assert.Equal(t, want.IdentitySuffix, got.IdentitySuffix)
-			assert.Equal(t, want.UnstableResp3, got.UnstableResp3)
+			assertSameFields(t, want, got, append(sharedPoolFields, "MasterName", "SentinelAddrs", "SentinelUsername",
+				"SentinelPassword", "DB", "ReplicaOnly", "UseDisconnectedReplicas", "ContextTimeoutEnabled",
+				"DisableIdentity", "IdentitySuffix", "UnstableResp3")...)
 			require.Equal(t, want.TLSConfig != nil, got.TLSConfig != nil)
 			if want.TLSConfig != nil {
 				assert.Equal(t, want.TLSConfig.InsecureSkipVerify, got.TLSConfig.InsecureSkipVerify)

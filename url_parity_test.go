@@ -3,6 +3,7 @@ package redisconfig
 import (
 	"context"
 	"errors"
+	"reflect"
 	"testing"
 
 	"github.com/redis/go-redis/v9"
@@ -92,34 +93,25 @@ func TestURLParity(t *testing.T) {
 
 func assertSameOptions(t *testing.T, want, got *redis.Options) {
 	t.Helper()
-	assert.Equal(t, want.Network, got.Network, "Network")
-	assert.Equal(t, want.Addr, got.Addr, "Addr")
-	assert.Equal(t, want.DB, got.DB, "DB")
-	assert.Equal(t, want.Username, got.Username, "Username")
-	assert.Equal(t, want.Password, got.Password, "Password")
-	assert.Equal(t, want.ClientName, got.ClientName, "ClientName")
-	assert.Equal(t, want.Protocol, got.Protocol, "Protocol")
-	assert.Equal(t, want.MaxRetries, got.MaxRetries, "MaxRetries")
-	assert.Equal(t, want.MinRetryBackoff, got.MinRetryBackoff, "MinRetryBackoff")
-	assert.Equal(t, want.MaxRetryBackoff, got.MaxRetryBackoff, "MaxRetryBackoff")
-	assert.Equal(t, want.DialTimeout, got.DialTimeout, "DialTimeout")
-	assert.Equal(t, want.ReadTimeout, got.ReadTimeout, "ReadTimeout")
-	assert.Equal(t, want.WriteTimeout, got.WriteTimeout, "WriteTimeout")
-	assert.Equal(t, want.PoolFIFO, got.PoolFIFO, "PoolFIFO")
-	assert.Equal(t, want.PoolSize, got.PoolSize, "PoolSize")
-	assert.Equal(t, want.PoolTimeout, got.PoolTimeout, "PoolTimeout")
-	assert.Equal(t, want.MinIdleConns, got.MinIdleConns, "MinIdleConns")
-	assert.Equal(t, want.MaxIdleConns, got.MaxIdleConns, "MaxIdleConns")
-	assert.Equal(t, want.MaxActiveConns, got.MaxActiveConns, "MaxActiveConns")
-	assert.Equal(t, want.MaxConcurrentDials, got.MaxConcurrentDials, "MaxConcurrentDials")
-	assert.Equal(t, want.ConnMaxIdleTime, got.ConnMaxIdleTime, "ConnMaxIdleTime")
-	assert.Equal(t, want.ConnMaxLifetime, got.ConnMaxLifetime, "ConnMaxLifetime")
-	assert.Equal(t, want.ConnMaxLifetimeJitter, got.ConnMaxLifetimeJitter, "ConnMaxLifetimeJitter")
+	assertSameFields(t, want, got, "Network", "Addr", "DB", "Username", "Password", "ClientName", "Protocol",
+		"MaxRetries", "MinRetryBackoff", "MaxRetryBackoff", "DialTimeout", "ReadTimeout", "WriteTimeout",
+		"PoolFIFO", "PoolSize", "PoolTimeout", "MinIdleConns", "MaxIdleConns", "MaxActiveConns", "MaxConcurrentDials",
+		"ConnMaxIdleTime", "ConnMaxLifetime", "ConnMaxLifetimeJitter")
 	require.Equal(t, want.TLSConfig != nil, got.TLSConfig != nil, "TLS on/off")
 	if want.TLSConfig != nil {
-		assert.Equal(t, want.TLSConfig.InsecureSkipVerify, got.TLSConfig.InsecureSkipVerify, "InsecureSkipVerify")
-		assert.Equal(t, want.TLSConfig.ServerName, got.TLSConfig.ServerName, "ServerName")
-		assert.Equal(t, want.TLSConfig.MinVersion, got.TLSConfig.MinVersion, "MinVersion")
+		assertSameFields(t, want.TLSConfig, got.TLSConfig, "InsecureSkipVerify", "ServerName", "MinVersion")
+	}
+}
+
+// assertSameFields compares the named fields of two structs (or pointers
+// to them), naming the field that differs.
+func assertSameFields(t *testing.T, want, got any, fields ...string) {
+	t.Helper()
+	w, g := reflect.Indirect(reflect.ValueOf(want)), reflect.Indirect(reflect.ValueOf(got))
+	for _, f := range fields {
+		wf, gf := w.FieldByName(f), g.FieldByName(f)
+		require.True(t, wf.IsValid() && gf.IsValid(), "no field %s", f)
+		assert.Equal(t, wf.Interface(), gf.Interface(), f)
 	}
 }
 

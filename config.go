@@ -88,6 +88,15 @@ func (b *Builder) assemble(r *resolution) {
 	if r.has(setConnectTimeout) && r.vals[setConnectTimeout].n > 0 {
 		c.connectTimeout = r.vals[setConnectTimeout].duration()
 	}
+	if b.secretSource == nil {
+		// Without a source the secrets' timing means nothing: keep the
+		// profile's values out of the debug view rather than show them.
+		for _, id := range []settingID{setSecretsTimeout, setSecretsRefresh} {
+			if c.srcs[id].Kind == SourceDefault {
+				c.vals[id], c.srcs[id] = value{}, Source{}
+			}
+		}
+	}
 	c.warnings = r.warnings
 	for _, rule := range []Rule{RuleTLSRequired, RuleCredentialsRequired, RuleNoLoopback} {
 		if reason, ok := b.relaxed[rule]; ok {

@@ -213,3 +213,24 @@ func TestRotationSingleFlight(t *testing.T) {
 	close(release)
 	wg.Wait()
 }
+
+func TestSecretTimingShownOnlyWithASource(t *testing.T) {
+	t.Parallel()
+	row := func(cfg *Config, name string) SettingInfo {
+		for _, s := range cfg.DebugInfo().Settings {
+			if s.Name == name {
+				return s
+			}
+		}
+		t.Fatalf("no row %s", name)
+		return SettingInfo{}
+	}
+	without, err := build(t, nil)
+	require.NoError(t, err)
+	assert.False(t, row(without, "secrets_timeout").Set)
+
+	with, err := New().WithEnv(nil).Secrets().Source(&mapSource{m: map[string]string{}}).Build(context.Background())
+	require.NoError(t, err)
+	assert.Equal(t, "5s", row(with, "secrets_timeout").Value)
+	assert.Equal(t, "development default", row(with, "secrets_timeout").Source)
+}

@@ -31,20 +31,15 @@ type Builder struct {
 	env         Environment
 	envSet      bool
 	service     string
-	code        [numSettings]codeValue
+	code        map[settingID]value // what setters recorded
 	codeURL     *string
-	codeFiles   [numSettings]*string // for settings with a _FILE form
+	codeFiles   map[settingID]string // files setters named (Connection().PasswordFile)
 	credentials func(ctx context.Context) (string, string, error)
 	relaxed     map[Rule]string
 	errs        []error
 
 	secretSource   SecretSource
 	onRefreshError func(string, error)
-}
-
-type codeValue struct {
-	v   value
-	set bool
 }
 
 // New returns a Builder that reads variables from the process environment.
@@ -101,7 +96,12 @@ func (b *Builder) Relax(rule Rule, reason string) *Builder {
 	return b
 }
 
-func (b *Builder) setCode(id settingID, v value) { b.code[id] = codeValue{v: v, set: true} }
+func (b *Builder) setCode(id settingID, v value) {
+	if b.code == nil {
+		b.code = map[settingID]value{}
+	}
+	b.code[id] = v
+}
 
 func (b *Builder) record(err error) { b.errs = append(b.errs, err) }
 

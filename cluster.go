@@ -153,7 +153,7 @@ func (b *Builder) selectTopology(r *resolution, vs *varScan, u *urlSettings) Top
 	var sentinel, cluster []string
 	for _, id := range []settingID{setSentinelMaster, setSentinelNodes, setClusterNodes} {
 		var signs []string
-		if b.code[id].set {
+		if _, set := b.code[id]; set {
 			signs = append(signs, "code "+settings[id].method)
 		}
 		signs = append(signs, vs.names(id)...)

@@ -88,7 +88,10 @@ func (c *ConnectionBuilder) Password(password string) *ConnectionBuilder {
 // PasswordFile reads the password from a file at Build, as
 // REDIS_PASSWORD_FILE does (one trailing newline is dropped).
 func (c *ConnectionBuilder) PasswordFile(path string) *ConnectionBuilder {
-	c.codeFiles[setPassword] = &path
+	if c.codeFiles == nil {
+		c.codeFiles = map[settingID]string{}
+	}
+	c.codeFiles[setPassword] = path
 	return c
 }
 

@@ -192,15 +192,15 @@ var parsedProfiles = sync.OnceValue(func() *[len(profiles)]parsedProfile {
 // codeCandidates collects what setters gave.
 func (r *resolution) codeCandidates(b *Builder, id settingID, cands []candidate) ([]candidate, bool) {
 	def := &settings[id]
-	if c := b.code[id]; c.set {
-		if p := def.check(c.v); p != "" {
-			r.fail(ErrInvalidValue, def.name, "code "+def.method, "%s", def.withValue(p, def.display(c.v)))
+	if v, set := b.code[id]; set {
+		if p := def.check(v); p != "" {
+			r.fail(ErrInvalidValue, def.name, "code "+def.method, "%s", def.withValue(p, def.display(v)))
 			return cands, false
 		}
-		cands = append(cands, candidate{v: c.v, src: Source{Kind: SourceCode, Name: def.method}})
+		cands = append(cands, candidate{v: v, src: Source{Kind: SourceCode, Name: def.method}})
 	}
-	if path := b.codeFiles[id]; path != nil {
-		return r.fileCandidate(def, *path, "Connection().PasswordFile", SourceCode, cands)
+	if path, set := b.codeFiles[id]; set {
+		return r.fileCandidate(def, path, "Connection().PasswordFile", SourceCode, cands)
 	}
 	return cands, true
 }

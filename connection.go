@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"net"
 	"net/url"
-	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -140,8 +139,9 @@ func (c *ConnectionBuilder) CredentialsProvider(fn func(ctx context.Context) (us
 // urlSettings are the settings one URL gives, each as text to be parsed
 // like a variable's, and the problems met while splitting it.
 type urlSettings struct {
-	parts []urlPart // a handful: a slice beats three arrays of every setting
-	src   string    // the variable or setter that holds the URL
+	parts []urlPart         // a handful: a slice beats three arrays of every setting
+	index [numSettings]int8 // 1 + the setting's place in parts; 0 for none
+	src   string            // the variable or setter that holds the URL
 	code  bool
 	errs  []error
 
@@ -161,7 +161,7 @@ func (u *urlSettings) appendCandidate(cands []candidate, id settingID) []candida
 	if u == nil {
 		return cands
 	}
-	i := slices.IndexFunc(u.parts, func(p urlPart) bool { return p.id == id })
+	i := u.index[id] - 1
 	if i < 0 {
 		return cands
 	}
@@ -194,13 +194,12 @@ func (u *urlSettings) fail(format string, args ...any) {
 // put records what the URL gives for id; a later put for the same setting
 // wins, as the last of repeated query parameters does in go-redis.
 func (u *urlSettings) put(id settingID, param, text string) {
-	for i := range u.parts {
-		if u.parts[i].id == id {
-			u.parts[i] = urlPart{id, param, text}
-			return
-		}
+	if i := u.index[id] - 1; i >= 0 {
+		u.parts[i] = urlPart{id, param, text}
+		return
 	}
 	u.parts = append(u.parts, urlPart{id, param, text})
+	u.index[id] = int8(len(u.parts))
 }
 
 // openURL parses a URL far enough to tell which topology it asks for; split

@@ -204,7 +204,7 @@ func (c *Config) Connect(ctx context.Context) (redis.UniversalClient, error) {
 // ping runs PING under the connect deadline. go-redis bounds a read by its
 // own read timeout, not the context, so when the deadline passes first the
 // client is closed under the PING, which unblocks it. The PING runs on the
-// caller's goroutine, and nothing is left running once ping returns.
+// caller's goroutine.
 func (c *Config) ping(ctx context.Context, client redis.UniversalClient) error {
 	ctx, cancel := context.WithTimeout(ctx, c.connectTimeout)
 	defer cancel()

@@ -38,10 +38,6 @@ func (e Environment) String() string {
 	return environmentNames[e]
 }
 
-// strict reports whether e is staging or production, where the fail-fast
-// rules apply.
-func (e Environment) strict() bool { return e == Staging || e == Production }
-
 func (e Environment) valid() bool { return e >= Development && e <= Production }
 
 // ParseEnvironment parses an environment name as the ENVIRONMENT variable

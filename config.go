@@ -105,10 +105,13 @@ func (b *Builder) assemble(r *resolution) {
 	}
 }
 
+// defaultPort is Redis's port, used when an address gives none (as go-redis
+// does for URLs).
+const defaultPort = 6379
+
 // address settles the network and address: a unix socket, or host and
 // port, or (development and test only) localhost:6379.
 func (r *resolution) address() (network, addr, host string) {
-	const defaultPort = 6379
 	switch {
 	case r.has(setSocket) && (r.has(setHost) || r.has(setPort)):
 		other := setHost

@@ -296,7 +296,7 @@ func (u *urlSettings) split(t Topology) {
 		}
 		port := u.u.Port()
 		if port == "" {
-			port = "6379"
+			port = strconv.Itoa(defaultPort)
 		}
 		addrs = append(addrs, net.JoinHostPort(u.u.Hostname(), port))
 	}
@@ -405,24 +405,31 @@ func urlParseProblem(err error) string {
 // typo like pool_szie gets its fix. The unknown name itself is not shown:
 // in a malformed URL it may be a piece of the password.
 func suggestParam(unknown string, g grammar) string {
-	best, bestDist := "", 3
+	var names []string
 	for i := range settings {
-		if settings[i].urls != 0 && settings[i].urls&g == 0 {
+		if settings[i].urls == 0 || settings[i].urls&g != 0 {
+			names = append(names, settings[i].param, settings[i].legacy)
+		}
+	}
+	if best := closest(unknown, names); best != "" {
+		return " (did you mean " + best + "?)"
+	}
+	return "; see the README for the parameters a URL takes"
+}
+
+// closest returns the name within two edits of s, the first in sort order
+// among equally close ones, or "".
+func closest(s string, names []string) string {
+	best, bestDist := "", 3
+	for _, n := range names {
+		if n == "" {
 			continue
 		}
-		for _, p := range []string{settings[i].param, settings[i].legacy} {
-			if p == "" {
-				continue
-			}
-			if d := editDistance(unknown, p); d < bestDist {
-				best, bestDist = p, d
-			}
+		if d := editDistance(s, n); d < bestDist || d == bestDist && n < best {
+			best, bestDist = n, d
 		}
 	}
-	if best == "" {
-		return "; see the README for the parameters a URL takes"
-	}
-	return " (did you mean " + best + "?)"
+	return best
 }
 
 // editDistance is the Levenshtein distance between a and b.

@@ -260,16 +260,22 @@ func (r *resolution) decide(id settingID, cands []candidate) {
 	win := cands[0]
 	r.vals[id], r.srcs[id] = win.v, win.src
 	for _, c := range cands[1:] {
-		if c.v == win.v {
-			continue
+		if c.v != win.v {
+			r.conflict(def.name, win.src, c.src, "give different values for "+def.name)
 		}
-		if r.strict() {
-			r.fail(ErrConflict, def.name, win.src.String()+" and "+c.src.String(),
-				"give different values for %s; remove one of them or make them equal", def.name)
-			continue
-		}
-		r.warn("%s and %s give different values for %s; using %s", win.src, c.src, def.name, win.src)
 	}
+}
+
+// conflict applies the environment's rule for one setting given in two
+// forms that disagree: an error in staging and production, a warning in
+// development and test, where win (the more specific form) is used. It is
+// the only place that rule lives.
+func (r *resolution) conflict(setting string, win, other Source, what string) {
+	if r.strict() {
+		r.fail(ErrConflict, setting, win.String()+" and "+other.String(), "%s; remove one of them or make them equal", what)
+		return
+	}
+	r.warn("%s and %s %s; using %s", win, other, what, win)
 }
 
 // readSecretFile reads a mounted secret. One trailing newline (as editors

@@ -278,12 +278,7 @@ func (r *resolution) applySecrets(b *Builder, fetched map[settingID]*fetchedSecr
 				return // code overrides everything, secrets included
 			}
 			if r.vals[target].s != f.value.Reveal() {
-				if r.strict() {
-					r.fail(ErrConflict, settings[target].name, src.String()+" and "+r.srcs[target].String(),
-						"give different values for %s; remove one of them or make them equal", settings[target].name)
-				} else {
-					r.warn("%s and %s give different values for %s; using %s", src, r.srcs[target], settings[target].name, src)
-				}
+				r.conflict(settings[target].name, src, r.srcs[target], "give different values for "+settings[target].name)
 			}
 		}
 		r.vals[target], r.srcs[target] = value{s: f.value.Reveal()}, src
@@ -307,12 +302,9 @@ func (r *resolution) applySecrets(b *Builder, fetched map[settingID]*fetchedSecr
 		case !r.vals[setTLS].bool():
 			r.fail(ErrConflict, "ca_cert_secret", r.srcs[setCACertSecret].String(),
 				"names a CA bundle but TLS is off; set %s=true (or use a rediss:// URL), or remove it", EnvTLS)
-		case r.has(setTLSCAFile) && r.strict():
-			r.fail(ErrConflict, "tls_ca_file", src+" and "+r.srcs[setTLSCAFile].String(),
-				"give two CA bundles; remove one of them")
 		default:
 			if r.has(setTLSCAFile) {
-				r.warn("%s and %s both give CA bundles; using %s", src, r.srcs[setTLSCAFile], src)
+				r.conflict("tls_ca_file", Source{Kind: SourceSecret, Name: src}, r.srcs[setTLSCAFile], "give two CA bundles")
 			}
 			r.caPEM, r.caSource = []byte(ca.value.Reveal()), src
 		}

@@ -1,6 +1,7 @@
 package redisconfig
 
 import (
+	"maps"
 	"os"
 	"slices"
 	"strings"
@@ -158,14 +159,8 @@ func (r *resolution) warnUnknown(s *varScan) {
 func suggestVariable(name string) string {
 	i := strings.Index(name, "REDIS_")
 	prefix, generic := name[:i], name[i:]
-	best, bestDist := "", 3
-	for k := range varIndex() {
-		if d := editDistance(generic, k); d < bestDist || d == bestDist && k < best {
-			best, bestDist = k, d
-		}
+	if best := closest(generic, slices.Collect(maps.Keys(varIndex()))); best != "" {
+		return " (did you mean " + prefix + best + "?)"
 	}
-	if best == "" {
-		return ""
-	}
-	return " (did you mean " + prefix + best + "?)"
+	return ""
 }

@@ -592,3 +592,10 @@ func TestProcessEnvironment(t *testing.T) {
 	assert.Equal(t, 4, cfg.Options().DB)
 	assert.Equal(t, 9, cfg.Options().PoolSize)
 }
+
+func TestRelaxUnknownRule(t *testing.T) {
+	t.Parallel()
+	_, err := New().WithEnv(nil).Relax(Rule(99), "because").Build(context.Background())
+	require.ErrorIs(t, err, ErrInvalidValue)
+	assert.Contains(t, err.Error(), "unknown rule 99")
+}

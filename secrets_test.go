@@ -234,3 +234,24 @@ func TestSecretTimingShownOnlyWithASource(t *testing.T) {
 	assert.Equal(t, "5s", row(with, "secrets_timeout").Value)
 	assert.Equal(t, "development default", row(with, "secrets_timeout").Source)
 }
+
+func TestPanickingSourceIsAnError(t *testing.T) {
+	t.Parallel()
+	src := SecretSourceFunc(func(context.Context, string) (Secret, error) { panic("boom " + canary) })
+	_, err := New().WithEnv(map[string]string{EnvEnvironment: "production", EnvURL: "rediss://redis.internal:6380"}).
+		Secrets().Source(src).Build(context.Background())
+	require.ErrorIs(t, err, ErrMissing)
+	assert.Contains(t, err.Error(), "panicked")
+	assert.NotContains(t, err.Error(), canary)
+}
+
+func TestSentinelCredentialsFromCode(t *testing.T) {
+	t.Parallel()
+	cfg, err := New().WithEnv(nil).Sentinel().Master("m").Nodes("s:26379").Username("su").Password(canary).
+		Build(context.Background())
+	require.NoError(t, err)
+	o := cfg.FailoverOptions()
+	assert.Equal(t, "su", o.SentinelUsername)
+	assert.Equal(t, canary, o.SentinelPassword)
+	assert.NotContains(t, everyOutput(t, cfg), canary)
+}

@@ -15,7 +15,7 @@ import (
 	"github.com/redis/go-redis/v9"
 	"github.com/redisconfig/redisconfig"
 	"github.com/redisconfig/redisconfig/gcpsecrets"
-	"github.com/redisconfig/redisconfig/internal/fakesecretmanager"
+	"github.com/redisconfig/redisconfig/gcpsecrets/gcpsecretstest"
 	"github.com/redisconfig/redisconfig/internal/redisserver"
 	"github.com/redisconfig/redisconfig/internal/testpki"
 	"github.com/stretchr/testify/assert"
@@ -25,7 +25,7 @@ import (
 
 const project = "test-project"
 
-func newSource(t *testing.T, srv *fakesecretmanager.Server) *gcpsecrets.Source {
+func newSource(t *testing.T, srv *gcpsecretstest.Server) *gcpsecrets.Source {
 	t.Helper()
 	src, err := gcpsecrets.New(context.Background(), project, srv.ClientOptions()...)
 	require.NoError(t, err)
@@ -35,7 +35,7 @@ func newSource(t *testing.T, srv *fakesecretmanager.Server) *gcpsecrets.Source {
 
 func TestFetch(t *testing.T) {
 	t.Parallel()
-	srv := fakesecretmanager.Start(t)
+	srv := gcpsecretstest.Start(t)
 	srv.AddVersion(project, "redis-password", "first")
 	srv.AddVersion(project, "redis-password", "second")
 	srv.Fail(project, "denied", codes.PermissionDenied)
@@ -80,7 +80,7 @@ func TestFetch(t *testing.T) {
 
 func TestShortNameNeedsProject(t *testing.T) {
 	t.Parallel()
-	srv := fakesecretmanager.Start(t)
+	srv := gcpsecretstest.Start(t)
 	src, err := gcpsecrets.New(context.Background(), "", srv.ClientOptions()...)
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = src.Close() })
@@ -102,7 +102,7 @@ func TestShortNameNeedsProject(t *testing.T) {
 // variables with a warning.
 func TestBuildRulesPerEnvironment(t *testing.T) {
 	t.Parallel()
-	srv := fakesecretmanager.Start(t)
+	srv := gcpsecretstest.Start(t)
 	srv.Fail(project, "down", codes.Unavailable)
 	srv.Slow(project, "slow")
 	src := newSource(t, srv)
@@ -188,7 +188,7 @@ func TestProductionSecretManagerEndToEnd(t *testing.T) {
 		Password: "pw-v1",
 		TLS:      &redisserver.TLS{CertFile: cert.CertFile, KeyFile: cert.KeyFile, CAFile: ca.CertFile},
 	})
-	sm := fakesecretmanager.Start(t)
+	sm := gcpsecretstest.Start(t)
 	sm.AddVersion(project, "backend-redis-password", "pw-v1")
 	sm.AddVersion(project, "redis-ca-cert", string(ca.CertPEM))
 	src := newSource(t, sm)
@@ -256,7 +256,7 @@ func TestProductionSecretManagerEndToEnd(t *testing.T) {
 func TestCanaryNeverLeaksFromSecretManager(t *testing.T) {
 	t.Parallel()
 	const canary = "CANARY-gcp-4411"
-	sm := fakesecretmanager.Start(t)
+	sm := gcpsecretstest.Start(t)
 	sm.AddVersion(project, "redis-password", canary)
 	src := newSource(t, sm)
 	cfg, err := redisconfig.New().WithEnv(map[string]string{"REDIS_URL": "redis://h:6379", "REDIS_PASSWORD": "other"}).

@@ -6,7 +6,7 @@ import (
 	"testing"
 
 	"github.com/alicebob/miniredis/v2"
-	"github.com/redisconfig/redisconfig/internal/fakesecretmanager"
+	"github.com/redisconfig/redisconfig/gcpsecrets/gcpsecretstest"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -15,7 +15,7 @@ func TestRun(t *testing.T) {
 	const password = "from-secret-manager"
 	srv := miniredis.RunT(t)
 	srv.RequireAuth(password)
-	sm := fakesecretmanager.Start(t)
+	sm := gcpsecretstest.Start(t)
 	sm.AddVersion("example-project", "redis-password", password)
 	t.Setenv("ENVIRONMENT", "test")
 	t.Setenv("REDIS_URL", "redis://"+srv.Addr())

@@ -1,8 +1,8 @@
-// Package fakesecretmanager is an in-process gRPC server implementing the
+// Package gcpsecretstest is an in-process gRPC server implementing the
 // part of Google Cloud Secret Manager that reading secrets needs
 // (AccessSecretVersion), so tests can drive the real
 // cloud.google.com/go/secretmanager client against it.
-package fakesecretmanager
+package gcpsecretstest
 
 import (
 	"context"
@@ -42,7 +42,7 @@ func Start(t testing.TB) *Server {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
-		t.Fatalf("fakesecretmanager: listen: %v", err)
+		t.Fatalf("gcpsecretstest: listen: %v", err)
 	}
 	s := &Server{Addr: ln.Addr().String(), versions: map[string][]string{}, failures: map[string]codes.Code{}, slow: map[string]bool{}}
 	g := grpc.NewServer()

@@ -2,7 +2,7 @@
 // bundle) from Google Cloud Secret Manager and connects.
 //
 //	REDIS_SECRETS_PROJECT=my-project REDIS_URL=rediss://10.0.0.7:6378 \
-//	REDIS_PASSWORD_SECRET=redis-password go run ./examples/secretmanager
+//	REDIS_PASSWORD_SECRET=redis-password go run ./gcpsecrets/example
 //
 // The service account needs roles/secretmanager.secretAccessor on the
 // secrets. The password is read again every REDIS_SECRETS_REFRESH, so a

@@ -8,6 +8,8 @@ import (
 	"log/slog"
 	"maps"
 	"strings"
+
+	"github.com/redis/go-redis/v9/auth"
 )
 
 // Builder collects a Redis client configuration from code and from the
@@ -35,8 +37,10 @@ type Builder struct {
 	codeURL     *string
 	codeFiles   map[settingID]string // files setters named (Connection().PasswordFile)
 	credentials func(ctx context.Context) (string, string, error)
+	streaming   auth.StreamingCredentialsProvider
 	relaxed     map[Rule]string
 	errs        []error
+	notes       []string // warnings setters leave for Build
 
 	secretSource   SecretSource
 	onRefreshError func(string, error)
@@ -79,9 +83,13 @@ func (b *Builder) Service(name string) *Builder {
 // shows (for example a VPC-internal Redis without in-transit encryption).
 // Only code can relax a rule; no variable can.
 func (b *Builder) Relax(rule Rule, reason string) *Builder {
-	if _, ok := ruleNames[rule]; !ok {
+	if d := rule.def(); d == nil || !d.relaxable {
+		what := fmt.Sprintf("unknown rule %d", int(rule))
+		if d != nil {
+			what = rule.String() + " cannot be relaxed"
+		}
 		b.record(&Error{Setting: "rules", Source: "code Relax",
-			Problem: fmt.Sprintf("unknown rule %d; use RuleTLSRequired, RuleCredentialsRequired or RuleNoLoopback", int(rule)), Kind: ErrInvalidValue})
+			Problem: what + "; relax one of " + relaxableRules(), Kind: ErrInvalidValue})
 		return b
 	}
 	if strings.TrimSpace(reason) == "" {
@@ -121,13 +129,14 @@ func (b *Builder) Build(ctx context.Context) (*Config, error) {
 		return nil, err
 	}
 	cfg := &Config{}
-	r := &resolution{cfg: cfg, vals: &cfg.vals, srcs: &cfg.srcs}
+	r := &resolution{cfg: cfg, vals: &cfg.vals, srcs: &cfg.srcs, relaxed: b.relaxed}
 	r.errs = append(r.errs, b.errs...)
+	r.warnings = append(r.warnings, b.notes...)
 	vs := b.scanVariables()
 	b.detectEnvironment(r, vs)
 	b.checkService(r)
 	b.resolve(r, vs)
-	r.applySecrets(b, b.fetchSecrets(ctx, r))
+	r.applySecrets(b.fetchSecrets(ctx, r))
 	b.assemble(r)
 	if len(r.errs) > 0 {
 		return nil, errors.Join(r.errs...)
@@ -147,7 +156,6 @@ func (b *Builder) detectEnvironment(r *resolution, vs *varScan) {
 			r.env = e
 		}
 	}
-	r.prof = &profiles[r.env]
 }
 
 func (b *Builder) checkService(r *resolution) {

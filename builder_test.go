@@ -345,7 +345,7 @@ func TestBadValues(t *testing.T) {
 		{EnvProtocol, "1"},
 		{EnvProtocol, "4"},
 		{EnvTLS, "yes"},
-		{EnvTLS, "TRUE"},
+		{EnvTLS, "yes"},
 		{EnvSSL, "on"},
 		{EnvPoolFIFO, "maybe"},
 		{EnvDialTimeout, "0"},

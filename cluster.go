@@ -4,8 +4,6 @@ import (
 	"fmt"
 	"strings"
 	"time"
-
-	"github.com/redis/go-redis/v9"
 )
 
 // Topology is the shape of the Redis deployment a configuration is for.
@@ -123,7 +121,11 @@ func (s *SentinelBuilder) Username(name string) *SentinelBuilder {
 
 // Password sets the sentinels' password (not the data nodes').
 func (s *SentinelBuilder) Password(password string) *SentinelBuilder {
-	s.setCode(setSentinelPassword, value{s: password})
+	if password == "" {
+		s.notes = append(s.notes, "code Sentinel().Password was given an empty password; it is ignored")
+		return s
+	}
+	s.setCode(setSentinelPassword, value{sec: NewSecret(password)})
 	return s
 }
 
@@ -227,110 +229,4 @@ func (c *Config) nodes(id settingID) []string {
 		return nil
 	}
 	return strings.Split(c.vals[id].s, ",")
-}
-
-// clusterTimeout maps "disabled" (-1) to go-redis's -2 for cluster nodes:
-// ClusterOptions turns -1 into 0, which each node's Options then turns into
-// its 5-second default, so -1 would silently become a timeout.
-func clusterTimeout(d time.Duration) time.Duration {
-	if d == -1 {
-		return -2
-	}
-	return d
-}
-
-// ClusterOptions returns options for a cluster client: a fresh copy on
-// every call, or nil unless the topology is cluster.
-func (c *Config) ClusterOptions() *redis.ClusterOptions {
-	if c.topology != TopologyCluster {
-		return nil
-	}
-	return c.UniversalOptions().Cluster()
-}
-
-// FailoverOptions returns options for a sentinel-backed client: a fresh
-// copy on every call, or nil unless the topology is sentinel.
-func (c *Config) FailoverOptions() *redis.FailoverOptions {
-	if c.topology != TopologySentinel {
-		return nil
-	}
-	f := c.UniversalOptions().Failover()
-	// UniversalOptions has no field for these; go-redis's Failover also
-	// takes ReplicaOnly from ReadOnly, which a sentinel setup never sets.
-	f.ReplicaOnly = c.vals[setReplicaOnly].bool()
-	f.UseDisconnectedReplicas = c.vals[setUseDisconnectedReplicas].bool()
-	f.FailingTimeoutSeconds = c.opts.FailingTimeoutSeconds
-	return f
-}
-
-// UniversalOptions returns options for redis.NewUniversalClient, for code
-// that wants one client type whatever the topology: a fresh copy on every
-// call. It is also the one place the resolved options are spread over
-// go-redis's fields; ClusterOptions and FailoverOptions derive from it.
-func (c *Config) UniversalOptions() *redis.UniversalOptions {
-	o := c.baseOptions()
-	u := &redis.UniversalOptions{
-		Addrs:                      []string{o.Addr},
-		ClientName:                 o.ClientName,
-		DB:                         o.DB,
-		Protocol:                   o.Protocol,
-		Username:                   o.Username,
-		Password:                   o.Password,
-		CredentialsProviderContext: o.CredentialsProviderContext,
-		MaxRetries:                 o.MaxRetries,
-		MinRetryBackoff:            o.MinRetryBackoff,
-		MaxRetryBackoff:            o.MaxRetryBackoff,
-		DialTimeout:                o.DialTimeout,
-		DialerRetries:              o.DialerRetries,
-		DialerRetryTimeout:         o.DialerRetryTimeout,
-		ReadTimeout:                o.ReadTimeout,
-		WriteTimeout:               o.WriteTimeout,
-		ContextTimeoutEnabled:      o.ContextTimeoutEnabled,
-		PoolFIFO:                   o.PoolFIFO,
-		PoolSize:                   o.PoolSize,
-		MaxConcurrentDials:         o.MaxConcurrentDials,
-		PoolTimeout:                o.PoolTimeout,
-		MinIdleConns:               o.MinIdleConns,
-		MaxIdleConns:               o.MaxIdleConns,
-		MaxActiveConns:             o.MaxActiveConns,
-		ConnMaxIdleTime:            o.ConnMaxIdleTime,
-		ConnMaxLifetime:            o.ConnMaxLifetime,
-		ConnMaxLifetimeJitter:      o.ConnMaxLifetimeJitter,
-		TLSConfig:                  o.TLSConfig,
-		DisableIdentity:            o.DisableIdentity,
-		IdentitySuffix:             o.IdentitySuffix,
-		UnstableResp3:              o.UnstableResp3,
-		FailingTimeoutSeconds:      o.FailingTimeoutSeconds,
-	}
-	switch c.topology {
-	case TopologyCluster:
-		u.Addrs = c.nodes(setClusterNodes)
-		u.IsClusterMode = true
-		u.MaxRedirects = c.vals[setMaxRedirects].int()
-		u.ReadOnly = c.vals[setReadOnly].bool()
-		u.RouteByLatency = c.vals[setRouteByLatency].bool()
-		u.RouteRandomly = c.vals[setRouteRandomly].bool()
-		u.ReadTimeout, u.WriteTimeout = clusterTimeout(o.ReadTimeout), clusterTimeout(o.WriteTimeout)
-	case TopologySentinel:
-		u.Addrs = c.nodes(setSentinelNodes)
-		u.MasterName = c.vals[setSentinelMaster].s
-		u.SentinelUsername = c.vals[setSentinelUsername].s
-		u.SentinelPassword = c.vals[setSentinelPassword].s
-		u.RouteByLatency = c.vals[setRouteByLatency].bool()
-		u.RouteRandomly = c.vals[setRouteRandomly].bool()
-	}
-	return u
-}
-
-// NewClient returns a client of the configured topology without checking
-// it; Connect also checks it. A *redis.Client, *redis.ClusterClient or the
-// failover *redis.Client behind the redis.UniversalClient interface.
-func (c *Config) NewClient() redis.UniversalClient {
-	switch c.topology {
-	case TopologyCluster:
-		return redis.NewClusterClient(c.ClusterOptions())
-	case TopologySentinel:
-		return redis.NewFailoverClient(c.FailoverOptions())
-	}
-	return redis.NewClient(c.baseOptions())
 }

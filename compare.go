@@ -43,7 +43,7 @@ func Compare(a, b *Config) []Difference {
 	add("topology", a.topology.String(), b.topology.String(), -1)
 	switch a.topology {
 	case TopologyStandalone:
-		if va, vb := a.opts.Network+" "+a.opts.Addr, b.opts.Network+" "+b.opts.Addr; va != vb {
+		if va, vb := a.network+" "+a.addr, b.network+" "+b.addr; va != vb {
 			diffs = append(diffs, Difference{Setting: "addr", A: va, B: vb, SourceA: a.addrSource(), SourceB: b.addrSource()})
 		}
 	case TopologyCluster:
@@ -52,13 +52,13 @@ func Compare(a, b *Config) []Difference {
 		add("sentinel_master", a.vals[setSentinelMaster].s, b.vals[setSentinelMaster].s, setSentinelMaster)
 		add("sentinel_nodes", sortedList(a.vals[setSentinelNodes].s), sortedList(b.vals[setSentinelNodes].s), setSentinelNodes)
 	}
-	add("db", strconv.Itoa(a.opts.DB), strconv.Itoa(b.opts.DB), setDB)
-	add("tls", strconv.FormatBool(a.opts.TLSConfig != nil), strconv.FormatBool(b.opts.TLSConfig != nil), setTLS)
-	if a.opts.TLSConfig != nil && b.opts.TLSConfig != nil {
-		add("tls_server_name", a.opts.TLSConfig.ServerName, b.opts.TLSConfig.ServerName, setTLSServerName)
+	add("db", strconv.Itoa(a.vals[setDB].int()), strconv.Itoa(b.vals[setDB].int()), setDB)
+	add("tls", strconv.FormatBool(a.tlsConfig != nil), strconv.FormatBool(b.tlsConfig != nil), setTLS)
+	if a.tlsConfig != nil && b.tlsConfig != nil {
+		add("tls_server_name", a.tlsConfig.ServerName, b.tlsConfig.ServerName, setTLSServerName)
 	}
-	add("username", a.opts.Username, b.opts.Username, setUsername)
-	pa, pb := a.vals[setPassword].s, b.vals[setPassword].s
+	add("username", a.creds.username, b.creds.username, setUsername)
+	pa, pb := a.creds.password.Reveal(), b.creds.password.Reveal()
 	ha, hb := sha256.Sum256([]byte(pa)), sha256.Sum256([]byte(pb))
 	if subtle.ConstantTimeCompare(ha[:], hb[:]) != 1 {
 		d := Difference{Setting: "password", A: presence(pa), B: presence(pb),

@@ -2,6 +2,7 @@ package redisconfig
 
 import (
 	"context"
+	"crypto/tls"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -16,91 +17,67 @@ import (
 
 // Config is a validated Redis client configuration. It is immutable: every
 // accessor returns a fresh copy, so a client that changes its options
-// cannot change the Config. It prints with its secrets redacted.
+// cannot change the Config. It prints with its secrets redacted, held by
+// pointer or by value.
+//
+// The resolved settings (a value and a source each) are its only truth;
+// what is not a scalar (the address, the TLS configuration, the
+// credentials) sits beside them, and every go-redis type is derived from
+// them on request (goredis.go).
 type Config struct {
-	env            Environment
-	topology       Topology
-	service        string
-	opts           redis.Options
-	connectTimeout time.Duration
-	vals           [numSettings]value
-	srcs           [numSettings]Source
-	warnings       []string
-	relaxed        []Relaxation
-	rotator        *rotator // the password's secret, read again as it rotates
+	env       Environment
+	topology  Topology
+	service   string
+	vals      [numSettings]value
+	srcs      [numSettings]Source
+	network   string // "tcp" or "unix", standalone only
+	addr      string // standalone only
+	tlsConfig *tls.Config
+	creds     credentials
+	warnings  []string
+	relaxed   []Relaxation
 }
 
-// assemble completes the Config a resolution fills: the address, the
-// cross-field checks, TLS, the environment's rules and go-redis's options.
+// assemble completes the Config a resolution fills, in named steps: the
+// address, the cross-field checks, TLS, the credentials and the
+// environment's rules.
 func (b *Builder) assemble(r *resolution) {
-	r.checkTopology(r.topology)
-	var network, addr, host string
-	var hosts []string // every address the rules must look at
-	switch r.topology {
-	case TopologyStandalone:
-		network, addr, host = r.address()
-		if r.has(setSocket) {
-			hosts = append(hosts, "")
-		} else if addr != "" {
-			hosts = append(hosts, host)
-		}
-	case TopologyCluster:
-		hosts = listHosts(r.vals[setClusterNodes].s)
-	case TopologySentinel:
-		hosts = listHosts(r.vals[setSentinelNodes].s)
-	}
-	r.checkPool()
-	tlsCfg := r.tlsConfig(host)
-	r.enforceRules(b, hosts)
-
 	c := r.cfg
 	c.env, c.topology, c.service = r.env, r.topology, b.service
-	c.opts = redis.Options{Network: network, Addr: addr, TLSConfig: tlsCfg}
-	for id := range settings {
-		if def := &settings[id]; def.apply != nil && r.has(settingID(id)) {
-			def.apply(&c.opts, r.vals[id])
-		}
+	r.checkTopology(r.topology)
+	host := ""
+	if r.topology == TopologyStandalone {
+		c.network, c.addr, host = r.address()
 	}
-	if !r.has(setClientName) && b.service != "" {
-		c.opts.ClientName = b.service
-		c.vals[setClientName] = value{s: b.service}
-		c.srcs[setClientName] = Source{Kind: SourceCode, Name: "Service"}
-	}
-	if b.credentials != nil {
-		for _, id := range []settingID{setUsername, setPassword} {
-			if r.has(id) {
-				r.fail(ErrConflict, settings[id].name, r.srcs[id].String()+" and code Connection().CredentialsProvider",
-					"give credentials twice; remove one of them")
-			}
-		}
-		c.opts.CredentialsProviderContext = b.credentials
-	}
-	if r.rotating != nil && r.vals[setSecretsRefresh].n > 0 && b.credentials == nil {
-		c.rotator = &rotator{
-			src: b.secretSource, name: r.rotating.name, username: c.opts.Username,
-			every: r.vals[setSecretsRefresh].duration(), timeout: r.vals[setSecretsTimeout].duration(),
-			onError: b.onRefreshError, value: r.rotating.value.Reveal(), fetchedAt: time.Now(),
-		}
-		c.opts.Password = ""
-		c.opts.CredentialsProviderContext = c.rotator.credentials
-	}
-	c.connectTimeout = connectTimeoutFallback
-	if r.has(setConnectTimeout) && r.vals[setConnectTimeout].n > 0 {
-		c.connectTimeout = r.vals[setConnectTimeout].duration()
-	}
-	if b.secretSource == nil {
-		// Without a source the secrets' timing means nothing: keep the
-		// profile's values out of the debug view rather than show them.
-		for _, id := range []settingID{setSecretsTimeout, setSecretsRefresh} {
-			if c.srcs[id].Kind == SourceDefault {
-				c.vals[id], c.srcs[id] = value{}, Source{}
-			}
-		}
-	}
+	r.checkPool()
+	c.tlsConfig = r.tlsConfig(host)
+	r.defaultClientName(b.service)
+	r.settleCredentials(b)
+	c.creds = r.creds
+	r.enforceRules()
+	r.hideIdleSecretsTiming(b)
 	c.warnings = r.warnings
-	for _, rule := range []Rule{RuleTLSRequired, RuleCredentialsRequired, RuleNoLoopback} {
-		if reason, ok := b.relaxed[rule]; ok {
-			c.relaxed = append(c.relaxed, Relaxation{Rule: rule.String(), Reason: reason})
+	c.relaxed = relaxations(b.relaxed)
+}
+
+// defaultClientName names the connection after the service when nothing
+// else names it.
+func (r *resolution) defaultClientName(service string) {
+	if !r.has(setClientName) && service != "" {
+		r.vals[setClientName] = value{s: service}
+		r.srcs[setClientName] = Source{Kind: SourceCode, Name: "Service"}
+	}
+}
+
+// hideIdleSecretsTiming keeps the profile's secret timings out of the debug
+// view when there is no secret source: without one they mean nothing.
+func (r *resolution) hideIdleSecretsTiming(b *Builder) {
+	if b.secretSource != nil {
+		return
+	}
+	for _, id := range []settingID{setSecretsTimeout, setSecretsRefresh} {
+		if r.srcs[id].Kind == SourceDefault {
+			r.vals[id], r.srcs[id] = value{}, Source{}
 		}
 	}
 }
@@ -124,8 +101,8 @@ func (r *resolution) address() (network, addr, host string) {
 	case r.has(setSocket):
 		return "unix", r.vals[setSocket].s, ""
 	case !r.has(setHost):
-		if !r.envOK || !r.prof.localhostFallback {
-			if r.envOK {
+		if r.outcome(RuleAddressRequired) == fail {
+			if r.envOK && !r.broken(setHost) {
 				r.fail(ErrMissing, "host", EnvURL+" and "+EnvHost+" (unset)",
 					"%s needs an address and never falls back to localhost; set %s or %s, or call Connection().Addr",
 					r.env, EnvURL, EnvHost)
@@ -154,30 +131,30 @@ func (c *Config) Service() string { return c.service }
 // hold a secret.
 func (c *Config) Warnings() []string { return append([]string(nil), c.warnings...) }
 
-// ConnectTimeout is how long Connect's start-up check may take.
-func (c *Config) ConnectTimeout() time.Duration { return c.connectTimeout }
+// ConnectTimeout is how long Connect's start-up check may take
+// (REDIS_CONNECT_TIMEOUT; every profile sets it).
+func (c *Config) ConnectTimeout() time.Duration {
+	if d := c.vals[setConnectTimeout].duration(); d > 0 {
+		return d
+	}
+	return connectTimeoutFallback
+}
 
 // Topology returns the topology: standalone, cluster or sentinel.
 func (c *Config) Topology() Topology { return c.topology }
 
-// Options returns go-redis options for a standalone client: a fresh copy on
-// every call, with its own tls.Config; nil unless the topology is
-// standalone.
-func (c *Config) Options() *redis.Options {
-	if c.topology != TopologyStandalone {
+// addrList is what go-redis dials: the address, or the seed nodes.
+func (c *Config) addrList() []string {
+	switch c.topology {
+	case TopologyCluster:
+		return c.nodes(setClusterNodes)
+	case TopologySentinel:
+		return c.nodes(setSentinelNodes)
+	}
+	if c.addr == "" {
 		return nil
 	}
-	return c.baseOptions()
-}
-
-// baseOptions copies the resolved options, whatever the topology; the
-// cluster and failover options are made from it.
-func (c *Config) baseOptions() *redis.Options {
-	o := c.opts
-	if o.TLSConfig != nil {
-		o.TLSConfig = o.TLSConfig.Clone()
-	}
-	return &o
+	return []string{c.addr}
 }
 
 // addrs describes what Connect dials, for errors and String.
@@ -188,7 +165,7 @@ func (c *Config) addrs() string {
 	case TopologySentinel:
 		return "master " + quote(c.vals[setSentinelMaster].s) + " via sentinels " + c.vals[setSentinelNodes].s
 	}
-	return c.opts.Addr
+	return c.addr
 }
 
 // Connect creates the client and checks it with a PING within the
@@ -199,7 +176,7 @@ func (c *Config) Connect(ctx context.Context) (redis.UniversalClient, error) {
 	client := c.NewClient()
 	if err := c.ping(ctx, client); err != nil {
 		_ = client.Close()
-		return nil, &ConnectError{Addr: c.addrs(), TLS: c.opts.TLSConfig != nil, Username: c.opts.Username, Err: err, Diagnosis: c.Diagnose(err)}
+		return nil, &ConnectError{Addr: c.addrs(), TLS: c.tlsConfig != nil, Username: c.creds.username, Err: err, Diagnosis: c.Diagnose(err)}
 	}
 	return client, nil
 }
@@ -209,13 +186,13 @@ func (c *Config) Connect(ctx context.Context) (redis.UniversalClient, error) {
 // client is closed under the PING, which unblocks it. The PING runs on the
 // caller's goroutine.
 func (c *Config) ping(ctx context.Context, client redis.UniversalClient) error {
-	ctx, cancel := context.WithTimeout(ctx, c.connectTimeout)
+	ctx, cancel := context.WithTimeout(ctx, c.ConnectTimeout())
 	defer cancel()
 	stop := context.AfterFunc(ctx, func() { _ = client.Close() })
 	err := client.Ping(ctx).Err()
 	if !stop() { // the deadline or the caller ended the check
 		if ctx.Err() == context.DeadlineExceeded {
-			return fmt.Errorf("%w %s (%s): %w", errConnectDeadline, c.connectTimeout, EnvConnectTimeout, ctx.Err())
+			return fmt.Errorf("%w %s (%s): %w", errConnectDeadline, c.ConnectTimeout(), EnvConnectTimeout, ctx.Err())
 		}
 		return ctx.Err()
 	}
@@ -225,33 +202,29 @@ func (c *Config) ping(ctx context.Context, client redis.UniversalClient) error {
 // errConnectDeadline marks a start-up check that ran out of time.
 var errConnectDeadline = errors.New("no answer within")
 
-// String describes the configuration in one line, secrets redacted.
-func (c *Config) String() string {
+// String describes the configuration in one line, secrets redacted. Like
+// every printing method of Config it has a value receiver, so a Config
+// printed by value, or inside another struct, is redacted too.
+func (c Config) String() string {
 	var sb strings.Builder
 	fmt.Fprintf(&sb, "redisconfig.Config{environment: %s", c.env)
 	if c.service != "" {
 		fmt.Fprintf(&sb, ", service: %s", c.service)
 	}
 	if c.topology == TopologyStandalone {
-		fmt.Fprintf(&sb, ", network: %s, addr: %s, db: %d", c.opts.Network, c.opts.Addr, c.opts.DB)
+		fmt.Fprintf(&sb, ", network: %s, addr: %s, db: %d", c.network, printable(c.addr), c.vals[setDB].int())
 	} else {
-		fmt.Fprintf(&sb, ", topology: %s, addrs: %s", c.topology, c.addrs())
+		fmt.Fprintf(&sb, ", topology: %s, addrs: %s", c.topology, printable(c.addrs()))
 	}
-	fmt.Fprintf(&sb, ", tls: %t", c.opts.TLSConfig != nil)
-	if c.opts.Username != "" {
-		fmt.Fprintf(&sb, ", username: %s", c.opts.Username)
+	fmt.Fprintf(&sb, ", tls: %t", c.tlsConfig != nil)
+	if c.creds.username != "" {
+		fmt.Fprintf(&sb, ", username: %s", printable(c.creds.username))
 	}
-	if c.opts.Password != "" {
-		sb.WriteString(", password: " + redacted)
+	if d := c.creds.describe(); d != "" {
+		sb.WriteString(", " + d)
 	}
-	if c.vals[setSentinelPassword].s != "" {
+	if !c.vals[setSentinelPassword].sec.IsZero() {
 		sb.WriteString(", sentinel_password: " + redacted)
-	}
-	switch {
-	case c.rotator != nil:
-		sb.WriteString(", password: " + redacted + " (rotating secret " + c.rotator.name + ")")
-	case c.opts.CredentialsProviderContext != nil:
-		sb.WriteString(", credentials: provider")
 	}
 	if len(c.warnings) > 0 {
 		fmt.Fprintf(&sb, ", warnings: %d", len(c.warnings))
@@ -262,16 +235,16 @@ func (c *Config) String() string {
 
 // Format prints String for every verb, so %v, %+v and %#v never reach the
 // password the Config holds.
-func (c *Config) Format(f fmt.State, _ rune) { fmt.Fprint(f, c.String()) }
+func (c Config) Format(f fmt.State, _ rune) { fmt.Fprint(f, c.String()) }
 
 // GoString returns String.
-func (c *Config) GoString() string { return c.String() }
+func (c Config) GoString() string { return c.String() }
 
 // MarshalJSON encodes the debug view (DebugInfo), secrets redacted.
-func (c *Config) MarshalJSON() ([]byte, error) { return json.Marshal(c.DebugInfo()) }
+func (c Config) MarshalJSON() ([]byte, error) { return json.Marshal(c.DebugInfo()) }
 
 // LogValue logs the effective settings as a group, secrets redacted.
-func (c *Config) LogValue() slog.Value {
+func (c Config) LogValue() slog.Value {
 	attrs := []slog.Attr{slog.String("environment", c.env.String())}
 	if c.service != "" {
 		attrs = append(attrs, slog.String("service", c.service))

@@ -1,7 +1,6 @@
 package redisconfig
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"net"
@@ -79,8 +78,15 @@ func (c *ConnectionBuilder) Username(name string) *ConnectionBuilder {
 }
 
 // Password sets the password. It is never printed.
+// An empty password is no password: it is ignored with a warning (it is
+// typically os.Getenv of an unset variable), and never counts as
+// credentials.
 func (c *ConnectionBuilder) Password(password string) *ConnectionBuilder {
-	c.setCode(setPassword, value{s: password})
+	if password == "" {
+		c.notes = append(c.notes, "code Connection().Password was given an empty password; it is ignored")
+		return c
+	}
+	c.setCode(setPassword, value{sec: NewSecret(password)})
 	return c
 }
 
@@ -127,15 +133,6 @@ func (c *ConnectionBuilder) UnstableResp3(on bool) *ConnectionBuilder {
 	return c
 }
 
-// CredentialsProvider sets a function that go-redis calls for every new
-// connection to get the user name and password, for credentials that
-// rotate. It counts as credentials in staging and production, and
-// conflicts with a password or user name given in any other way.
-func (c *ConnectionBuilder) CredentialsProvider(fn func(ctx context.Context) (username, password string, err error)) *ConnectionBuilder {
-	c.credentials = fn
-	return c
-}
-
 // urlSettings are the settings one URL gives, each as text to be parsed
 // like a variable's, and the problems met while splitting it.
 type urlSettings struct {
@@ -156,14 +153,15 @@ type urlPart struct {
 	raw   string
 }
 
-// appendCandidate parses the URL's value for id, if it has one.
-func (u *urlSettings) appendCandidate(cands []candidate, id settingID) []candidate {
+// appendCandidate parses the URL's value for id, if it has one; false when
+// that value is invalid (its error is recorded).
+func (u *urlSettings) appendCandidate(cands []candidate, id settingID) ([]candidate, bool) {
 	if u == nil {
-		return cands
+		return cands, true
 	}
 	i := u.index[id] - 1
 	if i < 0 {
-		return cands
+		return cands, true
 	}
 	part := u.parts[i]
 	def := &settings[id]
@@ -172,16 +170,22 @@ func (u *urlSettings) appendCandidate(cands []candidate, id settingID) []candida
 		name += " parameter " + part.param
 	}
 	v, problem := def.parse(part.raw)
+	if def.kind == kindBool && problem == "" && !urlBool(part.raw) {
+		problem = "must be true, false, 1 or 0 in a URL (go-redis's URL grammar)"
+	}
 	if problem != "" {
 		u.errs = append(u.errs, &Error{Setting: def.name, Source: name, Problem: problem, Kind: ErrInvalidValue})
-		return cands
+		return cands, false
 	}
 	kind := SourceURL
 	if u.code {
 		kind = SourceCode
 	}
-	return append(cands, candidate{v: v, src: Source{Kind: kind, Name: name}})
+	return append(cands, candidate{v: v, src: Source{Kind: kind, Name: name}}), true
 }
+
+// urlBool reports whether go-redis's URL grammar takes s as a boolean.
+func urlBool(s string) bool { return s == "true" || s == "false" || s == "1" || s == "0" }
 
 func (u *urlSettings) fail(format string, args ...any) {
 	name := u.src
@@ -209,6 +213,12 @@ func openURL(raw, src string, code bool) *urlSettings {
 	out := &urlSettings{src: src, code: code}
 	if raw == "" {
 		out.fail("is empty; unset it or give a redis://, rediss:// or unix:// URL")
+		return out
+	}
+	if strings.ContainsRune(raw, '#') {
+		// url.Parse would cut the URL there: the rest of a password and
+		// the host would become a fragment, which means nothing to Redis.
+		out.fail("contains '#'; a Redis URL has no fragment: percent-encode # in a password or user name as %%23")
 		return out
 	}
 	u, err := url.Parse(raw)

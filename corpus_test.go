@@ -48,7 +48,7 @@ func TestBadInputCorpus(t *testing.T) {
 		{EnvReadTimeout, "9999999999999999999s"}, {EnvConnMaxIdleTime, "5 minutes"}, {EnvConnMaxLifetime, "P1D"},
 		{EnvMinRetryBackoff, "ms"}, {EnvMaxRetryBackoff, ""}, {EnvConnectTimeout, "0"}, {EnvSecretsTimeout, "-1"},
 		// booleans
-		{EnvTLS, "yes"}, {EnvTLS, "True"}, {EnvTLS, "on"}, {EnvSSL, "2"}, {EnvPoolFIFO, "y"},
+		{EnvTLS, "yes"}, {EnvTLS, "on"}, {EnvSSL, "2"}, {EnvPoolFIFO, "y"},
 		{EnvTLSInsecureSkipVerify, "false "}, {EnvClusterReadOnly, "nope"}, {EnvRouteByLatency, "t"},
 		// strings and hosts
 		{EnvHost, ""}, {EnvHost, "redis host"}, {EnvHost, "redis://redis"}, {EnvHost, "redis:6379"},

@@ -55,8 +55,11 @@ func (d Diagnosis) String() string {
 // error's types first and its text only where go-redis or the server gives
 // nothing better.
 func (c *Config) Diagnose(err error) Diagnosis {
-	tlsOn := c.opts.TLSConfig != nil
-	hasClientCert := tlsOn && len(c.opts.TLSConfig.Certificates) > 0
+	tlsOn := c.tlsConfig != nil
+	// The client certificate is installed through GetClientCertificate
+	// (it is re-read when it changes), so look at the setting, not at
+	// tls.Config.Certificates, which is always empty.
+	hasClientCert := tlsOn && c.srcs[setTLSCertFile].Kind != SourceUnset
 	msg := err.Error()
 
 	var dnsErr *net.DNSError
@@ -119,7 +122,7 @@ func (c *Config) probe(tlsOn bool) (Diagnosis, bool) {
 	if c.topology != TopologyStandalone {
 		return Diagnosis{}, false
 	}
-	conn, err := net.DialTimeout(c.opts.Network, c.opts.Addr, time.Second)
+	conn, err := net.DialTimeout(c.network, c.addr, time.Second)
 	if err != nil {
 		var dnsErr *net.DNSError
 		if errors.Is(err, syscall.ECONNREFUSED) || errors.As(err, &dnsErr) {
@@ -137,7 +140,7 @@ func (c *Config) probe(tlsOn bool) (Diagnosis, bool) {
 // answersPlaintext sends a plain PING: a Redis reply means the port does
 // not speak TLS.
 func (c *Config) answersPlaintext() bool {
-	conn, err := net.DialTimeout(c.opts.Network, c.opts.Addr, time.Second)
+	conn, err := net.DialTimeout(c.network, c.addr, time.Second)
 	if err != nil {
 		return false
 	}

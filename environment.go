@@ -133,46 +133,9 @@ const (
 // REDIS_PASSWORD_FILE for REDIS_PASSWORD.
 const fileSuffix = "_FILE"
 
-// Rule is an environment rule that staging and production enforce and that
-// code may relax, with a reason, through Builder.Relax.
-type Rule int
-
-// The rules that can be relaxed. Skipping certificate verification and the
-// requirement for an address cannot be relaxed in staging or production.
-const (
-	// RuleTLSRequired: staging and production connect over TLS.
-	RuleTLSRequired Rule = iota + 1
-	// RuleCredentialsRequired: staging and production authenticate.
-	RuleCredentialsRequired
-	// RuleNoLoopback: staging and production do not connect to a loopback
-	// address or a unix socket.
-	RuleNoLoopback
-)
-
-var ruleNames = map[Rule]string{
-	RuleTLSRequired:         "tls-required",
-	RuleCredentialsRequired: "credentials-required",
-	RuleNoLoopback:          "no-loopback",
-}
-
-// String returns the rule's stable name, as the debug view shows it.
-func (r Rule) String() string {
-	if n, ok := ruleNames[r]; ok {
-		return n
-	}
-	return fmt.Sprintf("Rule(%d)", int(r))
-}
-
 // profile is one environment's defaults and rules. The profiles table below
 // is the only place they live; the README's tables describe it.
 type profile struct {
-	// localhostFallback: with no address configured, use localhost:6379.
-	localhostFallback bool
-	// strict: the staging/production rules apply (no loopback, TLS and
-	// credentials required, skip-verify forbidden, conflicts are errors).
-	strict bool
-	// warnSkipVerify: skipping certificate checks is allowed but warned.
-	warnSkipVerify bool
 	// defaults are raw values, parsed by the same code as variables.
 	defaults map[settingID]string
 }
@@ -182,8 +145,6 @@ type profile struct {
 // from go-redis is listed, everything else is left zero for go-redis.
 var profiles = [...]profile{
 	Development: {
-		localhostFallback: true,
-		warnSkipVerify:    true,
 		defaults: map[settingID]string{
 			setConnectTimeout:    "5s",
 			setCertExpiryWarning: "336h",
@@ -192,7 +153,6 @@ var profiles = [...]profile{
 		},
 	},
 	Test: {
-		localhostFallback: true,
 		defaults: map[settingID]string{
 			setDialTimeout:       "1s",
 			setReadTimeout:       "1s",
@@ -206,11 +166,9 @@ var profiles = [...]profile{
 		},
 	},
 	Staging: {
-		strict:   true,
 		defaults: productionDefaults(),
 	},
 	Production: {
-		strict:   true,
 		defaults: productionDefaults(),
 	},
 }
@@ -232,70 +190,6 @@ func productionDefaults() map[settingID]string {
 // connectTimeoutFallback bounds Connect when nothing else does; every profile
 // sets REDIS_CONNECT_TIMEOUT, so it is only reached by an invalid environment.
 const connectTimeoutFallback = 5 * time.Second
-
-// Relaxation is a rule lifted by code, with its reason.
-type Relaxation struct {
-	Rule   string `json:"rule"`
-	Reason string `json:"reason"`
-}
-
-// enforceRules applies the environment's rules to the resolved settings:
-// the table in the README, "Rules per environment". host is "" for a unix
-// socket.
-func (r *resolution) enforceRules(b *Builder, hosts []string) {
-	if !r.envOK {
-		return // the environment is unknown; its error is already recorded
-	}
-	tlsOn := r.vals[setTLS].bool()
-	if r.vals[setTLSSkipVerify].bool() && tlsOn {
-		switch {
-		case r.prof.strict:
-			r.fail(ErrRule, "tls_insecure_skip_verify", r.srcs[setTLSSkipVerify].String(),
-				"%s never skips certificate verification; remove it and trust the server's CA with %s", r.env, EnvTLSCAFile)
-		case r.prof.warnSkipVerify:
-			r.warn("%s skips TLS certificate verification; this is refused in staging and production", r.srcs[setTLSSkipVerify])
-		}
-	}
-	if r.tokenAuth && !tlsOn && r.env != Development {
-		r.fail(ErrRule, "auth_token_secret", "secret "+quote(r.vals[setAuthTokenSecret].s),
-			"an auth token is sent only over TLS outside development; set %s=true or use a rediss:// URL", EnvTLS)
-	}
-	if !r.prof.strict {
-		return
-	}
-	relaxed := func(rule Rule) bool { _, ok := b.relaxed[rule]; return ok }
-	if !relaxed(RuleNoLoopback) {
-		id := map[Topology]settingID{TopologyStandalone: setHost, TopologyCluster: setClusterNodes, TopologySentinel: setSentinelNodes}[r.topology]
-		if r.has(setSocket) {
-			id = setSocket
-		}
-		for _, h := range hosts {
-			if h == "" || isLoopback(h) {
-				what := quote(h)
-				if h == "" {
-					what = "unix socket " + quote(r.vals[setSocket].s)
-				}
-				r.fail(ErrRule, settings[id].name, r.srcs[id].String(),
-					"%s does not connect to a loopback address or unix socket (%s); point it at the real Redis, or call Relax(RuleNoLoopback, reason)",
-					r.env, what)
-				break
-			}
-		}
-	}
-	if !tlsOn && !relaxed(RuleTLSRequired) {
-		src := EnvTLS + " (unset)"
-		if r.has(setTLS) {
-			src = r.srcs[setTLS].String()
-		}
-		r.fail(ErrRule, "tls", src,
-			"%s requires TLS; set %s=true or use a rediss:// URL, or call Relax(RuleTLSRequired, reason)", r.env, EnvTLS)
-	}
-	if !r.has(setPassword) && b.credentials == nil && !relaxed(RuleCredentialsRequired) {
-		r.fail(ErrMissing, "password", EnvPassword+" (unset)",
-			"%s requires credentials; set %s or %s (or a password in %s), or call Relax(RuleCredentialsRequired, reason)",
-			r.env, EnvPassword, EnvPasswordFile, EnvURL)
-	}
-}
 
 // isLoopback reports whether host names this machine.
 func isLoopback(host string) bool {

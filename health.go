@@ -75,7 +75,7 @@ type TLSInfo struct {
 // expiry, with a warning when it expires within REDIS_CERT_EXPIRY_WARNING.
 func (c *Config) Check(ctx context.Context, client redis.UniversalClient) Health {
 	h := Health{Status: StatusUp, CheckedAt: time.Now()}
-	ctx, cancel := context.WithTimeout(ctx, c.connectTimeout)
+	ctx, cancel := context.WithTimeout(ctx, c.ConnectTimeout())
 	defer cancel()
 	start := time.Now()
 	err := client.Ping(ctx).Err()
@@ -103,7 +103,7 @@ func (c *Config) Check(ctx context.Context, client redis.UniversalClient) Health
 			}
 		}
 	}
-	if c.opts.TLSConfig != nil {
+	if c.tlsConfig != nil {
 		h.TLS = c.tlsInfo(ctx)
 		if h.TLS != nil && time.Duration(h.TLS.ExpiresIn) < c.vals[setCertExpiryWarning].duration() {
 			h.Warnings = append(h.Warnings, "the server certificate expires on "+h.TLS.CertExpiry.UTC().Format(time.RFC3339)+
@@ -117,18 +117,18 @@ func (c *Config) Check(ctx context.Context, client redis.UniversalClient) Health
 // session's version, cipher and the server certificate's expiry; go-redis
 // does not expose its connections' TLS state.
 func (c *Config) tlsInfo(ctx context.Context) *TLSInfo {
-	addr := c.opts.Addr
+	addr := c.addr
 	switch c.topology {
 	case TopologyCluster:
 		addr = c.nodes(setClusterNodes)[0]
 	case TopologySentinel:
 		return nil // the master's address is the sentinels' to tell
 	}
-	d := &tls.Dialer{NetDialer: &net.Dialer{Timeout: c.opts.DialTimeout}, Config: c.opts.TLSConfig.Clone()}
+	d := &tls.Dialer{NetDialer: &net.Dialer{Timeout: c.vals[setDialTimeout].duration()}, Config: c.tlsConfig.Clone()}
 	if d.NetDialer.Timeout <= 0 {
 		d.NetDialer.Timeout = 5 * time.Second
 	}
-	conn, err := d.DialContext(ctx, c.opts.Network, addr)
+	conn, err := d.DialContext(ctx, c.network, addr)
 	if err != nil {
 		return nil
 	}

@@ -70,7 +70,7 @@ func (c *Config) DebugInfo() DebugInfo {
 		Environment: c.env.String(),
 		Service:     c.service,
 		Topology:    c.topology.String(),
-		Network:     c.opts.Network,
+		Network:     c.network,
 		Addr:        c.addrs(),
 		Settings:    make([]SettingInfo, 0, len(settings)),
 		Warnings:    append([]string{}, c.warnings...),

@@ -68,7 +68,7 @@ type candidate struct {
 type resolution struct {
 	env      Environment
 	envOK    bool
-	prof     *profile
+	relaxed  map[Rule]string
 	topology Topology
 	cfg      *Config             // being built
 	vals     *[numSettings]value // the Config's own arrays: no copy at the end
@@ -76,11 +76,34 @@ type resolution struct {
 	errs     []error
 	warnings []string
 
+	// rung is the rung that decided each setting (rungCode to
+	// rungDefault); invalid marks settings a form of which failed to
+	// parse, so that no rule fires on them.
+	rung    [numSettings]uint8
+	invalid [numSettings]bool
+	urlBad  bool // the URL did not parse: none of its parts are known
+
 	// From the secret source (secrets.go).
 	tokenAuth bool           // the password is an auth token
 	rotating  *fetchedSecret // the password's secret, read again as it rotates
 	caPEM     []byte         // the CA bundle from a secret
 	caSource  string
+
+	creds credentials // settled by settleCredentials (auth.go)
+}
+
+// The rungs of the precedence chain, highest first.
+const (
+	rungCode uint8 = iota
+	rungPrefixed
+	rungGeneric
+	rungDefault
+)
+
+// broken reports whether a setting's value is unknown because a form of it
+// (or the URL that may hold it) failed to parse.
+func (r *resolution) broken(id settingID) bool {
+	return r.invalid[id] || r.urlBad && settings[id].fromURL()
 }
 
 func (r *resolution) has(id settingID) bool { return r.srcs[id].Kind != SourceUnset }
@@ -93,9 +116,8 @@ func (r *resolution) warn(format string, args ...any) {
 	r.warnings = append(r.warnings, fmt.Sprintf(format, args...))
 }
 
-// strict reports whether conflicts are errors. With an unknown environment
-// the answer errs on the strict side so that every problem is listed.
-func (r *resolution) strict() bool { return !r.envOK || r.prof.strict }
+// strict reports whether conflicts are errors.
+func (r *resolution) strict() bool { return r.outcome(RuleNoConflicts) == fail }
 
 // resolve runs the precedence chain for every setting:
 //
@@ -127,6 +149,9 @@ func (b *Builder) resolve(r *resolution, vs *varScan) {
 	r.topology = b.selectTopology(r, vs, u)
 	u.split(r.topology)
 
+	if u != nil && len(u.errs) > 0 {
+		r.urlBad = true // only URL-wide problems so far: none of its parts are known
+	}
 	var cands []candidate
 	next := 0
 	for id := range settingID(numSettings) {
@@ -135,22 +160,28 @@ func (b *Builder) resolve(r *resolution, vs *varScan) {
 
 		// Rung 1, code; rungs 2 and 3, the variables (rung 2 exists only
 		// with a service prefix, and has no hits without one).
-		cands, ok := r.codeCandidates(b, id, cands[:0])
+		var ok bool
+		rung := rungCode
+		cands, ok = r.codeCandidates(b, id, cands[:0])
 		if ok && urlRung == 0 {
-			cands = u.appendCandidate(cands, id)
+			cands, ok = u.appendCandidate(cands, id)
 		}
-		for rung := uint8(0); ok && len(cands) == 0 && rung < 2; rung++ {
-			cands, ok = r.variableCandidates(id, hits, rung, cands)
-			if ok && int(rung)+1 == urlRung {
-				cands = u.appendCandidate(cands, id)
+		for vr := uint8(0); ok && len(cands) == 0 && vr < 2; vr++ {
+			rung = rungPrefixed + vr
+			cands, ok = r.variableCandidates(id, hits, vr, cands)
+			if ok && int(vr)+1 == urlRung {
+				cands, ok = u.appendCandidate(cands, id)
 			}
 		}
 		switch {
 		case !ok:
+			r.invalid[id] = true
 		case len(cands) > 0:
 			r.decide(id, cands)
+			r.rung[id] = rung
 		default:
 			r.profileDefault(id)
+			r.rung[id] = rungDefault
 		}
 	}
 	if u != nil {
@@ -181,9 +212,13 @@ var parsedProfiles = sync.OnceValue(func() *[len(profiles)]parsedProfile {
 		p := &out[env]
 		p.src = Source{Kind: SourceDefault, Name: Environment(env).String() + " default"}
 		for id, raw := range profiles[env].defaults {
-			if v, problem := settings[id].parse(raw); problem == "" {
-				p.vals[id], p.has[id] = v, true
+			v, problem := settings[id].parse(raw)
+			if problem != "" {
+				// TestProfilesParse keeps this unreachable; never drop a
+				// default silently.
+				panic("redisconfig: the " + Environment(env).String() + " profile's " + settings[id].name + " " + problem)
 			}
+			p.vals[id], p.has[id] = v, true
 		}
 	}
 	return &out
@@ -260,7 +295,7 @@ func (r *resolution) decide(id settingID, cands []candidate) {
 	win := cands[0]
 	r.vals[id], r.srcs[id] = win.v, win.src
 	for _, c := range cands[1:] {
-		if c.v != win.v {
+		if !c.v.equal(win.v) {
 			r.conflict(def.name, win.src, c.src, "give different values for "+def.name)
 		}
 	}

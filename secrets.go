@@ -2,6 +2,7 @@ package redisconfig
 
 import (
 	"context"
+	"crypto/subtle"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -13,19 +14,38 @@ import (
 )
 
 // Secret is a secret value. Every way of printing it (String, GoString, any
-// fmt verb, JSON, slog) says "[redacted]"; Reveal returns the value.
+// fmt verb, JSON, slog) says "[redacted]"; Reveal returns the value. The
+// value lives behind a pointer, so that even printing a struct that holds a
+// Secret in an unexported field (where fmt cannot call its methods) shows
+// an address, never the text.
 type Secret struct {
-	value string
+	p *string
 }
 
 // NewSecret wraps a value.
-func NewSecret(value string) Secret { return Secret{value: value} }
+func NewSecret(value string) Secret {
+	if value == "" {
+		return Secret{}
+	}
+	return Secret{p: &value}
+}
 
 // Reveal returns the secret's value, for the one place that needs it.
-func (s Secret) Reveal() string { return s.value }
+func (s Secret) Reveal() string {
+	if s.p == nil {
+		return ""
+	}
+	return *s.p
+}
 
 // IsZero reports whether the secret is empty.
-func (s Secret) IsZero() bool { return s.value == "" }
+func (s Secret) IsZero() bool { return s.p == nil || *s.p == "" }
+
+// Equal reports whether two secrets hold the same value, in time that does
+// not depend on where they differ.
+func (s Secret) Equal(o Secret) bool {
+	return subtle.ConstantTimeCompare([]byte(s.Reveal()), []byte(o.Reveal())) == 1
+}
 
 // String returns "[redacted]".
 func (s Secret) String() string { return redacted }
@@ -267,54 +287,94 @@ func secretProblem(err error, timeout time.Duration) string {
 	return "cannot be read: " + err.Error()
 }
 
-// applySecrets puts fetched secrets in place of the variables: the password
-// or auth token as the password, the CA bundle as the trusted CAs. A
-// differing password from any other form is a conflict.
-func (r *resolution) applySecrets(b *Builder, fetched map[settingID]*fetchedSecret) {
-	take := func(target settingID, f *fetchedSecret) {
-		src := Source{Kind: SourceSecret, Name: "secret " + f.name}
-		if r.has(target) && r.srcs[target].Kind != SourceDefault {
-			if r.srcs[target].Kind == SourceCode {
-				return // code overrides everything, secrets included
-			}
-			if r.vals[target].s != f.value.Reveal() {
-				r.conflict(settings[target].name, src, r.srcs[target], "give different values for "+settings[target].name)
-			}
-		}
-		r.vals[target], r.srcs[target] = value{s: f.value.Reveal()}, src
-	}
+// applySecrets places fetched secrets on the precedence chain. A secret
+// stands on the rung of what named it: a name given in code is code, one
+// given by a service-prefixed variable is that rung, one given by a generic
+// variable, or the default name, is the generic rung. So code and the
+// service's own variables override a secret the generic rung names, and a
+// secret and a variable on one rung with different values are a conflict.
+func (r *resolution) applySecrets(fetched map[settingID]*fetchedSecret) {
 	pw, token := fetched[setPasswordSecret], fetched[setAuthTokenSecret]
 	switch {
 	case pw != nil && token != nil:
 		r.fail(ErrConflict, "password", "secret "+quote(pw.name)+" and secret "+quote(token.name),
 			"give two credentials; keep the password or the auth token")
 	case token != nil:
-		take(setPassword, token)
-		r.tokenAuth = true
+		if r.placeSecret(setPassword, setAuthTokenSecret, token) {
+			r.tokenAuth, r.rotating = true, token
+		}
 	case pw != nil:
-		take(setPassword, pw)
+		if r.placeSecret(setPassword, setPasswordSecret, pw) {
+			r.rotating = pw
+		}
 	}
 	if ca := fetched[setCACertSecret]; ca != nil {
-		src := "secret " + quote(ca.name)
-		switch {
-		case !r.vals[setTLS].bool() && !ca.explicit:
-			r.warn("%s holds a CA bundle but TLS is off; it is not used", src)
-		case !r.vals[setTLS].bool():
-			r.fail(ErrConflict, "ca_cert_secret", r.srcs[setCACertSecret].String(),
-				"names a CA bundle but TLS is off; set %s=true (or use a rediss:// URL), or remove it", EnvTLS)
-		default:
-			if r.has(setTLSCAFile) {
-				r.conflict("tls_ca_file", Source{Kind: SourceSecret, Name: src}, r.srcs[setTLSCAFile], "give two CA bundles")
-			}
-			r.caPEM, r.caSource = []byte(ca.value.Reveal()), src
+		r.applyCASecret(ca)
+	}
+}
+
+// secretRung is the rung a secret stands on: that of its name.
+func (r *resolution) secretRung(nameID settingID) uint8 {
+	if r.has(nameID) && r.srcs[nameID].Kind != SourceDefault {
+		return r.rung[nameID]
+	}
+	return rungGeneric
+}
+
+// placeSecret puts a fetched secret into target where its rung wins, and
+// reports whether it did.
+func (r *resolution) placeSecret(target, nameID settingID, f *fetchedSecret) bool {
+	rung := r.secretRung(nameID)
+	src := Source{Kind: SourceSecret, Name: "secret " + f.name}
+	if r.has(target) && r.rung[target] < rung {
+		r.warn("secret %s is not used: %s overrides it", quote(f.name), r.srcs[target])
+		return false
+	}
+	if r.has(target) && r.rung[target] == rung && r.srcs[target].Kind != SourceDefault &&
+		r.vals[target].sec.Reveal() != f.value.Reveal() {
+		r.conflict(settings[target].name, src, r.srcs[target], "give different values for "+settings[target].name)
+		if r.strict() {
+			return false
 		}
 	}
-	if pw != nil || token != nil {
-		r.rotating = pw
-		if token != nil {
-			r.rotating = token
+	r.vals[target], r.srcs[target], r.rung[target] = value{sec: f.value}, src, rung
+	r.showSecretName(nameID, f)
+	return true
+}
+
+// showSecretName makes the debug view say which secret was read, the
+// default names included.
+func (r *resolution) showSecretName(nameID settingID, f *fetchedSecret) {
+	if !r.has(nameID) || r.srcs[nameID].Kind == SourceDefault {
+		r.vals[nameID] = value{s: f.name}
+		r.srcs[nameID] = Source{Kind: SourceDefault, Name: "Secrets().Source default name"}
+	}
+}
+
+// applyCASecret trusts the CA bundle a secret holds, where TLS is on.
+func (r *resolution) applyCASecret(ca *fetchedSecret) {
+	src := "secret " + quote(ca.name)
+	switch {
+	case !r.vals[setTLS].bool() && !ca.explicit:
+		r.warn("%s holds a CA bundle but TLS is off; it is not used", src)
+		return
+	case !r.vals[setTLS].bool():
+		r.fail(ErrConflict, "ca_cert_secret", r.srcs[setCACertSecret].String(),
+			"names a CA bundle but TLS is off; set %s=true (or use a rediss:// URL), or remove it", EnvTLS)
+		return
+	}
+	if r.has(setTLSCAFile) {
+		if r.rung[setTLSCAFile] < r.secretRung(setCACertSecret) {
+			r.warn("%s is not used: %s overrides it", src, r.srcs[setTLSCAFile])
+			return
+		}
+		r.conflict("tls_ca_file", Source{Kind: SourceSecret, Name: src}, r.srcs[setTLSCAFile], "give two CA bundles")
+		if r.strict() {
+			return
 		}
 	}
+	r.caPEM, r.caSource = []byte(ca.value.Reveal()), src
+	r.showSecretName(setCACertSecret, ca)
 }
 
 // rotator hands go-redis the current password for every new connection,
@@ -333,10 +393,6 @@ type rotator struct {
 	value     string
 	fetchedAt time.Time
 	fetching  bool
-	failures  struct {
-		count   int
-		lastErr error
-	}
 }
 
 func (rt *rotator) credentials(ctx context.Context) (string, string, error) {
@@ -359,11 +415,8 @@ func (rt *rotator) credentials(ctx context.Context) (string, string, error) {
 	rt.mu.Lock()
 	rt.fetching = false
 	rt.fetchedAt = time.Now() // a failure also waits an interval before the next try
-	rt.failures.lastErr = err
 	if err == nil {
 		rt.value = s.Reveal()
-	} else {
-		rt.failures.count++
 	}
 	v := rt.value
 	rt.mu.Unlock()
@@ -376,11 +429,4 @@ func (rt *rotator) credentials(ctx context.Context) (string, string, error) {
 		}
 	}
 	return rt.username, v, nil
-}
-
-// status reports the last refresh failure and how many there were.
-func (rt *rotator) status() (int, error) {
-	rt.mu.Lock()
-	defer rt.mu.Unlock()
-	return rt.failures.count, rt.failures.lastErr
 }

@@ -127,9 +127,12 @@ type settingDef struct {
 	// go-redis); for ints, -1 means disabled.
 	disable bool
 	doc     string
-	// apply puts the value into go-redis's options; nil for settings that
-	// land elsewhere (the address, TLS, Connect's deadline).
-	apply func(*redis.Options, value)
+	// apply puts the value into go-redis's options. UniversalOptions is the
+	// one type that carries every field; Options, ClusterOptions and
+	// FailoverOptions are derived from it (goredis.go). nil for settings
+	// that land elsewhere (the address, TLS, credentials, Connect's
+	// deadline) or nowhere in go-redis.
+	apply func(*redis.UniversalOptions, value)
 }
 
 const maxInt32 = math.MaxInt32
@@ -138,11 +141,11 @@ var settings = [numSettings]settingDef{
 	setHost:       {name: "host", env: EnvHost, topos: onlyStandalone, method: "Connection().Host", kind: kindHost, doc: "host name or IP address"},
 	setPort:       {name: "port", env: EnvPort, topos: onlyStandalone, method: "Connection().Port", kind: kindInt, min: 1, max: 65535, doc: "TCP port (default 6379)"},
 	setSocket:     {name: "socket", topos: onlyStandalone, method: "Connection().UnixSocket", kind: kindPath, doc: "unix socket path (unix:// URL or code)"},
-	setDB:         {name: "db", env: EnvDB, param: "db", urls: grammarStandalone | grammarFailover, topos: topoStandalone | topoSentinel, method: "Connection().DB", kind: kindInt, min: 0, max: maxInt32, apply: func(o *redis.Options, v value) { o.DB = v.int() }, doc: "database number"},
-	setUsername:   {name: "username", env: EnvUsername, param: "username", urls: grammarFailover, method: "Connection().Username", kind: kindString, apply: func(o *redis.Options, v value) { o.Username = v.s }, doc: "ACL user name"},
-	setPassword:   {name: "password", env: EnvPassword, file: true, param: "password", urls: grammarFailover, method: "Connection().Password", kind: kindSecret, apply: func(o *redis.Options, v value) { o.Password = v.s }, doc: "password; REDIS_PASSWORD_FILE reads it from a file"},
-	setClientName: {name: "client_name", env: EnvClientName, param: "client_name", method: "Connection().ClientName", kind: kindString, apply: func(o *redis.Options, v value) { o.ClientName = v.s }, doc: "CLIENT SETNAME (default: the service name)"},
-	setProtocol:   {name: "protocol", env: EnvProtocol, param: "protocol", method: "Connection().Protocol", kind: kindInt, min: 2, max: 3, apply: func(o *redis.Options, v value) { o.Protocol = v.int() }, doc: "RESP version, 2 or 3 (go-redis default 3)"},
+	setDB:         {name: "db", env: EnvDB, param: "db", urls: grammarStandalone | grammarFailover, topos: topoStandalone | topoSentinel, method: "Connection().DB", kind: kindInt, min: 0, max: maxInt32, apply: func(o *redis.UniversalOptions, v value) { o.DB = v.int() }, doc: "database number"},
+	setUsername:   {name: "username", env: EnvUsername, param: "username", urls: grammarFailover, method: "Connection().Username", kind: kindString, apply: func(o *redis.UniversalOptions, v value) { o.Username = v.s }, doc: "ACL user name"},
+	setPassword:   {name: "password", env: EnvPassword, file: true, param: "password", urls: grammarFailover, method: "Connection().Password", kind: kindSecret, doc: "password; REDIS_PASSWORD_FILE reads it from a file"},
+	setClientName: {name: "client_name", env: EnvClientName, param: "client_name", method: "Connection().ClientName", kind: kindString, apply: func(o *redis.UniversalOptions, v value) { o.ClientName = v.s }, doc: "CLIENT SETNAME (default: the service name)"},
+	setProtocol:   {name: "protocol", env: EnvProtocol, param: "protocol", method: "Connection().Protocol", kind: kindInt, min: 2, max: 3, apply: func(o *redis.UniversalOptions, v value) { o.Protocol = v.int() }, doc: "RESP version, 2 or 3 (go-redis default 3)"},
 
 	setTLS:           {name: "tls", env: EnvTLS, alias: EnvSSL, method: "TLS().Enable", kind: kindBool, doc: "connect over TLS (rediss:// sets it)"},
 	setTLSCAFile:     {name: "tls_ca_file", env: EnvTLSCAFile, method: "TLS().CAFile", kind: kindPath, doc: "PEM bundle of CAs to trust instead of the system roots"},
@@ -152,40 +155,40 @@ var settings = [numSettings]settingDef{
 	setTLSMinVersion: {name: "tls_min_version", env: EnvTLSMinVersion, method: "TLS().MinVersion", kind: kindTLSVersion, doc: "1.2 (default) or 1.3"},
 	setTLSSkipVerify: {name: "tls_insecure_skip_verify", env: EnvTLSInsecureSkipVerify, param: "skip_verify", urls: grammarStandalone | grammarFailover, method: "TLS().InsecureSkipVerify", kind: kindBool, doc: "skip certificate verification (never in staging or production)"},
 
-	setPoolSize:              {name: "pool_size", env: EnvPoolSize, param: "pool_size", method: "Pool().Size", kind: kindInt, min: 0, max: maxInt32, apply: func(o *redis.Options, v value) { o.PoolSize = v.int() }, doc: "connections per node (go-redis default 10 per CPU)"},
-	setMinIdleConns:          {name: "min_idle_conns", env: EnvMinIdleConns, param: "min_idle_conns", method: "Pool().MinIdleConns", kind: kindInt, min: 0, max: maxInt32, apply: func(o *redis.Options, v value) { o.MinIdleConns = v.int() }, doc: "idle connections kept open"},
-	setMaxIdleConns:          {name: "max_idle_conns", env: EnvMaxIdleConns, param: "max_idle_conns", method: "Pool().MaxIdleConns", kind: kindInt, min: 0, max: maxInt32, apply: func(o *redis.Options, v value) { o.MaxIdleConns = v.int() }, doc: "idle connections at most (0: no limit)"},
-	setMaxActiveConns:        {name: "max_active_conns", env: EnvMaxActiveConns, param: "max_active_conns", method: "Pool().MaxActiveConns", kind: kindInt, min: 0, max: maxInt32, apply: func(o *redis.Options, v value) { o.MaxActiveConns = v.int() }, doc: "connections at most (0: no limit)"},
-	setMaxConcurrentDials:    {name: "max_concurrent_dials", env: EnvMaxConcurrentDials, param: "max_concurrent_dials", method: "Pool().MaxConcurrentDials", kind: kindInt, min: 0, max: maxInt32, apply: func(o *redis.Options, v value) { o.MaxConcurrentDials = v.int() }, doc: "dials in flight at most (default: the pool size)"},
-	setPoolFIFO:              {name: "pool_fifo", env: EnvPoolFIFO, param: "pool_fifo", method: "Pool().FIFO", kind: kindBool, apply: func(o *redis.Options, v value) { o.PoolFIFO = v.bool() }, doc: "hand out connections first-in first-out"},
-	setPoolTimeout:           {name: "pool_timeout", env: EnvPoolTimeout, param: "pool_timeout", method: "Pool().Timeout", kind: kindDuration, apply: func(o *redis.Options, v value) { o.PoolTimeout = v.duration() }, doc: "wait for a free connection at most"},
-	setConnMaxIdleTime:       {name: "conn_max_idle_time", env: EnvConnMaxIdleTime, param: "conn_max_idle_time", legacy: "idle_timeout", method: "Pool().ConnMaxIdleTime", kind: kindDuration, disable: true, apply: func(o *redis.Options, v value) { o.ConnMaxIdleTime = v.duration() }, doc: "close connections idle longer (0: never)"},
-	setConnMaxLifetime:       {name: "conn_max_lifetime", env: EnvConnMaxLifetime, param: "conn_max_lifetime", legacy: "max_conn_age", method: "Pool().ConnMaxLifetime", kind: kindDuration, disable: true, apply: func(o *redis.Options, v value) { o.ConnMaxLifetime = v.duration() }, doc: "close connections older (0: never)"},
-	setConnMaxLifetimeJitter: {name: "conn_max_lifetime_jitter", env: EnvConnMaxLifetimeJitter, param: "conn_max_lifetime_jitter", method: "Pool().ConnMaxLifetimeJitter", kind: kindDuration, disable: true, apply: func(o *redis.Options, v value) { o.ConnMaxLifetimeJitter = v.duration() }, doc: "random spread of conn_max_lifetime"},
-	setDialTimeout:           {name: "dial_timeout", env: EnvDialTimeout, param: "dial_timeout", method: "Pool().DialTimeout", kind: kindDuration, apply: func(o *redis.Options, v value) { o.DialTimeout = v.duration() }, doc: "establish a connection at most"},
-	setReadTimeout:           {name: "read_timeout", env: EnvReadTimeout, param: "read_timeout", method: "Pool().ReadTimeout", kind: kindDuration, disable: true, apply: func(o *redis.Options, v value) { o.ReadTimeout = v.duration() }, doc: "wait for a reply at most (0: no timeout)"},
-	setWriteTimeout:          {name: "write_timeout", env: EnvWriteTimeout, param: "write_timeout", method: "Pool().WriteTimeout", kind: kindDuration, disable: true, apply: func(o *redis.Options, v value) { o.WriteTimeout = v.duration() }, doc: "write a command at most (0: no timeout)"},
-	setMaxRetries:            {name: "max_retries", env: EnvMaxRetries, param: "max_retries", method: "Pool().MaxRetries", kind: kindInt, min: -1, max: maxInt32, disable: true, apply: func(o *redis.Options, v value) { o.MaxRetries = v.int() }, doc: "retries of a failed command (-1: none; go-redis default 3)"},
-	setMinRetryBackoff:       {name: "min_retry_backoff", env: EnvMinRetryBackoff, param: "min_retry_backoff", method: "Pool().RetryBackoff", kind: kindDuration, disable: true, apply: func(o *redis.Options, v value) { o.MinRetryBackoff = v.duration() }, doc: "shortest wait between retries (0: none)"},
-	setMaxRetryBackoff:       {name: "max_retry_backoff", env: EnvMaxRetryBackoff, param: "max_retry_backoff", method: "Pool().RetryBackoff", kind: kindDuration, disable: true, apply: func(o *redis.Options, v value) { o.MaxRetryBackoff = v.duration() }, doc: "longest wait between retries (0: none)"},
+	setPoolSize:              {name: "pool_size", env: EnvPoolSize, param: "pool_size", method: "Pool().Size", kind: kindInt, min: 0, max: maxInt32, apply: func(o *redis.UniversalOptions, v value) { o.PoolSize = v.int() }, doc: "connections per node (go-redis default 10 per CPU)"},
+	setMinIdleConns:          {name: "min_idle_conns", env: EnvMinIdleConns, param: "min_idle_conns", method: "Pool().MinIdleConns", kind: kindInt, min: 0, max: maxInt32, apply: func(o *redis.UniversalOptions, v value) { o.MinIdleConns = v.int() }, doc: "idle connections kept open"},
+	setMaxIdleConns:          {name: "max_idle_conns", env: EnvMaxIdleConns, param: "max_idle_conns", method: "Pool().MaxIdleConns", kind: kindInt, min: 0, max: maxInt32, apply: func(o *redis.UniversalOptions, v value) { o.MaxIdleConns = v.int() }, doc: "idle connections at most (0: no limit)"},
+	setMaxActiveConns:        {name: "max_active_conns", env: EnvMaxActiveConns, param: "max_active_conns", method: "Pool().MaxActiveConns", kind: kindInt, min: 0, max: maxInt32, apply: func(o *redis.UniversalOptions, v value) { o.MaxActiveConns = v.int() }, doc: "connections at most (0: no limit)"},
+	setMaxConcurrentDials:    {name: "max_concurrent_dials", env: EnvMaxConcurrentDials, param: "max_concurrent_dials", method: "Pool().MaxConcurrentDials", kind: kindInt, min: 0, max: maxInt32, apply: func(o *redis.UniversalOptions, v value) { o.MaxConcurrentDials = v.int() }, doc: "dials in flight at most (default: the pool size)"},
+	setPoolFIFO:              {name: "pool_fifo", env: EnvPoolFIFO, param: "pool_fifo", method: "Pool().FIFO", kind: kindBool, apply: func(o *redis.UniversalOptions, v value) { o.PoolFIFO = v.bool() }, doc: "hand out connections first-in first-out"},
+	setPoolTimeout:           {name: "pool_timeout", env: EnvPoolTimeout, param: "pool_timeout", method: "Pool().Timeout", kind: kindDuration, apply: func(o *redis.UniversalOptions, v value) { o.PoolTimeout = v.duration() }, doc: "wait for a free connection at most"},
+	setConnMaxIdleTime:       {name: "conn_max_idle_time", env: EnvConnMaxIdleTime, param: "conn_max_idle_time", legacy: "idle_timeout", method: "Pool().ConnMaxIdleTime", kind: kindDuration, disable: true, apply: func(o *redis.UniversalOptions, v value) { o.ConnMaxIdleTime = v.duration() }, doc: "close connections idle longer (0: never)"},
+	setConnMaxLifetime:       {name: "conn_max_lifetime", env: EnvConnMaxLifetime, param: "conn_max_lifetime", legacy: "max_conn_age", method: "Pool().ConnMaxLifetime", kind: kindDuration, disable: true, apply: func(o *redis.UniversalOptions, v value) { o.ConnMaxLifetime = v.duration() }, doc: "close connections older (0: never)"},
+	setConnMaxLifetimeJitter: {name: "conn_max_lifetime_jitter", env: EnvConnMaxLifetimeJitter, param: "conn_max_lifetime_jitter", method: "Pool().ConnMaxLifetimeJitter", kind: kindDuration, disable: true, apply: func(o *redis.UniversalOptions, v value) { o.ConnMaxLifetimeJitter = v.duration() }, doc: "random spread of conn_max_lifetime"},
+	setDialTimeout:           {name: "dial_timeout", env: EnvDialTimeout, param: "dial_timeout", method: "Pool().DialTimeout", kind: kindDuration, apply: func(o *redis.UniversalOptions, v value) { o.DialTimeout = v.duration() }, doc: "establish a connection at most"},
+	setReadTimeout:           {name: "read_timeout", env: EnvReadTimeout, param: "read_timeout", method: "Pool().ReadTimeout", kind: kindDuration, disable: true, apply: func(o *redis.UniversalOptions, v value) { o.ReadTimeout = v.duration() }, doc: "wait for a reply at most (0: no timeout)"},
+	setWriteTimeout:          {name: "write_timeout", env: EnvWriteTimeout, param: "write_timeout", method: "Pool().WriteTimeout", kind: kindDuration, disable: true, apply: func(o *redis.UniversalOptions, v value) { o.WriteTimeout = v.duration() }, doc: "write a command at most (0: no timeout)"},
+	setMaxRetries:            {name: "max_retries", env: EnvMaxRetries, param: "max_retries", method: "Pool().MaxRetries", kind: kindInt, min: -1, max: maxInt32, disable: true, apply: func(o *redis.UniversalOptions, v value) { o.MaxRetries = v.int() }, doc: "retries of a failed command (-1: none; go-redis default 3)"},
+	setMinRetryBackoff:       {name: "min_retry_backoff", env: EnvMinRetryBackoff, param: "min_retry_backoff", method: "Pool().RetryBackoff", kind: kindDuration, disable: true, apply: func(o *redis.UniversalOptions, v value) { o.MinRetryBackoff = v.duration() }, doc: "shortest wait between retries (0: none)"},
+	setMaxRetryBackoff:       {name: "max_retry_backoff", env: EnvMaxRetryBackoff, param: "max_retry_backoff", method: "Pool().RetryBackoff", kind: kindDuration, disable: true, apply: func(o *redis.UniversalOptions, v value) { o.MaxRetryBackoff = v.duration() }, doc: "longest wait between retries (0: none)"},
 
-	setDialerRetries:         {name: "dialer_retries", env: EnvDialerRetries, param: "dialer_retries", urls: grammarCluster | grammarFailover, method: "Pool().DialerRetries", kind: kindInt, min: 1, max: maxInt32, apply: func(o *redis.Options, v value) { o.DialerRetries = v.int() }, doc: "dial attempts per connection (go-redis default 5)"},
-	setDialerRetryTimeout:    {name: "dialer_retry_timeout", env: EnvDialerRetryTimeout, param: "dialer_retry_timeout", urls: grammarCluster | grammarFailover, method: "Pool().DialerRetryTimeout", kind: kindDuration, disable: true, apply: func(o *redis.Options, v value) { o.DialerRetryTimeout = v.duration() }, doc: "wait between dial attempts (go-redis default 100ms)"},
-	setContextTimeoutEnabled: {name: "context_timeout_enabled", env: EnvContextTimeoutEnabled, param: "context_timeout_enabled", urls: grammarFailover, method: "Pool().ContextTimeout", kind: kindBool, apply: func(o *redis.Options, v value) { o.ContextTimeoutEnabled = v.bool() }, doc: "let context deadlines bound commands"},
-	setDisableIdentity:       {name: "disable_identity", env: EnvDisableIdentity, param: "disableIdentity", urls: grammarFailover, method: "Connection().DisableIdentity", kind: kindBool, apply: func(o *redis.Options, v value) { o.DisableIdentity = v.bool() }, doc: "skip CLIENT SETINFO on connect"},
-	setIdentitySuffix:        {name: "identity_suffix", env: EnvIdentitySuffix, param: "identitySuffix", urls: grammarFailover, method: "Connection().IdentitySuffix", kind: kindString, apply: func(o *redis.Options, v value) { o.IdentitySuffix = v.s }, doc: "suffix of the CLIENT SETINFO library name"},
-	setUnstableResp3:         {name: "unstable_resp3", env: EnvUnstableResp3, param: "unstable_resp3", urls: grammarFailover, method: "Connection().UnstableResp3", kind: kindBool, apply: func(o *redis.Options, v value) { o.UnstableResp3 = v.bool() }, doc: "allow RESP3 replies go-redis marks unstable"},
-	setFailingTimeoutSeconds: {name: "failing_timeout_seconds", env: EnvFailingTimeoutSeconds, param: "failing_timeout_seconds", urls: grammarCluster, method: "Cluster().FailingTimeout", kind: kindInt, min: 1, max: maxInt32, apply: func(o *redis.Options, v value) { o.FailingTimeoutSeconds = v.int() }, doc: "seconds a failing cluster node is avoided (go-redis default 15)"},
+	setDialerRetries:         {name: "dialer_retries", env: EnvDialerRetries, param: "dialer_retries", urls: grammarCluster | grammarFailover, method: "Pool().DialerRetries", kind: kindInt, min: 1, max: maxInt32, apply: func(o *redis.UniversalOptions, v value) { o.DialerRetries = v.int() }, doc: "dial attempts per connection (go-redis default 5)"},
+	setDialerRetryTimeout:    {name: "dialer_retry_timeout", env: EnvDialerRetryTimeout, param: "dialer_retry_timeout", urls: grammarCluster | grammarFailover, method: "Pool().DialerRetryTimeout", kind: kindDuration, disable: true, apply: func(o *redis.UniversalOptions, v value) { o.DialerRetryTimeout = v.duration() }, doc: "wait between dial attempts (go-redis default 100ms)"},
+	setContextTimeoutEnabled: {name: "context_timeout_enabled", env: EnvContextTimeoutEnabled, param: "context_timeout_enabled", urls: grammarFailover, method: "Pool().ContextTimeout", kind: kindBool, apply: func(o *redis.UniversalOptions, v value) { o.ContextTimeoutEnabled = v.bool() }, doc: "let context deadlines bound commands"},
+	setDisableIdentity:       {name: "disable_identity", env: EnvDisableIdentity, param: "disableIdentity", urls: grammarFailover, method: "Connection().DisableIdentity", kind: kindBool, apply: func(o *redis.UniversalOptions, v value) { o.DisableIdentity = v.bool() }, doc: "skip CLIENT SETINFO on connect"},
+	setIdentitySuffix:        {name: "identity_suffix", env: EnvIdentitySuffix, param: "identitySuffix", urls: grammarFailover, method: "Connection().IdentitySuffix", kind: kindString, apply: func(o *redis.UniversalOptions, v value) { o.IdentitySuffix = v.s }, doc: "suffix of the CLIENT SETINFO library name"},
+	setUnstableResp3:         {name: "unstable_resp3", env: EnvUnstableResp3, param: "unstable_resp3", urls: grammarFailover, method: "Connection().UnstableResp3", kind: kindBool, apply: func(o *redis.UniversalOptions, v value) { o.UnstableResp3 = v.bool() }, doc: "allow RESP3 replies go-redis marks unstable"},
+	setFailingTimeoutSeconds: {name: "failing_timeout_seconds", env: EnvFailingTimeoutSeconds, param: "failing_timeout_seconds", urls: grammarCluster, method: "Cluster().FailingTimeout", kind: kindInt, min: 1, max: maxInt32, apply: func(o *redis.UniversalOptions, v value) { o.FailingTimeoutSeconds = v.int() }, doc: "seconds a failing cluster node is avoided (go-redis default 15)"},
 
 	setClusterNodes:            {name: "cluster_nodes", env: EnvClusterNodes, topos: topoCluster, method: "Cluster().Nodes", kind: kindAddrList, doc: "comma-separated host:port seed nodes; selects cluster"},
-	setMaxRedirects:            {name: "max_redirects", env: EnvClusterMaxRedirects, param: "max_redirects", urls: grammarCluster, topos: topoCluster, method: "Cluster().MaxRedirects", kind: kindInt, min: -1, max: maxInt32, disable: true, doc: "MOVED/ASK redirects followed (-1: none; go-redis default 3)"},
-	setReadOnly:                {name: "read_only", env: EnvClusterReadOnly, param: "read_only", urls: grammarCluster, topos: topoCluster, method: "Cluster().ReadOnly", kind: kindBool, doc: "send read-only commands to replicas"},
-	setRouteByLatency:          {name: "route_by_latency", env: EnvRouteByLatency, param: "route_by_latency", urls: grammarCluster | grammarFailover, topos: topoCluster | topoSentinel, method: "Cluster().RouteByLatency", kind: kindBool, doc: "read-only commands to the closest node"},
-	setRouteRandomly:           {name: "route_randomly", env: EnvRouteRandomly, param: "route_randomly", urls: grammarCluster | grammarFailover, topos: topoCluster | topoSentinel, method: "Cluster().RouteRandomly", kind: kindBool, doc: "read-only commands to a random node"},
-	setSentinelMaster:          {name: "sentinel_master", env: EnvSentinelMaster, param: "master_name", urls: grammarFailover, topos: topoSentinel, method: "Sentinel().Master", kind: kindString, doc: "master name the sentinels watch; selects sentinel"},
+	setMaxRedirects:            {name: "max_redirects", env: EnvClusterMaxRedirects, param: "max_redirects", urls: grammarCluster, topos: topoCluster, method: "Cluster().MaxRedirects", kind: kindInt, min: -1, max: maxInt32, disable: true, apply: func(o *redis.UniversalOptions, v value) { o.MaxRedirects = v.int() }, doc: "MOVED/ASK redirects followed (-1: none; go-redis default 3)"},
+	setReadOnly:                {name: "read_only", env: EnvClusterReadOnly, param: "read_only", urls: grammarCluster, topos: topoCluster, method: "Cluster().ReadOnly", kind: kindBool, apply: func(o *redis.UniversalOptions, v value) { o.ReadOnly = v.bool() }, doc: "send read-only commands to replicas"},
+	setRouteByLatency:          {name: "route_by_latency", env: EnvRouteByLatency, param: "route_by_latency", urls: grammarCluster | grammarFailover, topos: topoCluster | topoSentinel, method: "Cluster().RouteByLatency", kind: kindBool, apply: func(o *redis.UniversalOptions, v value) { o.RouteByLatency = v.bool() }, doc: "read-only commands to the closest node"},
+	setRouteRandomly:           {name: "route_randomly", env: EnvRouteRandomly, param: "route_randomly", urls: grammarCluster | grammarFailover, topos: topoCluster | topoSentinel, method: "Cluster().RouteRandomly", kind: kindBool, apply: func(o *redis.UniversalOptions, v value) { o.RouteRandomly = v.bool() }, doc: "read-only commands to a random node"},
+	setSentinelMaster:          {name: "sentinel_master", env: EnvSentinelMaster, param: "master_name", urls: grammarFailover, topos: topoSentinel, method: "Sentinel().Master", kind: kindString, apply: func(o *redis.UniversalOptions, v value) { o.MasterName = v.s }, doc: "master name the sentinels watch; selects sentinel"},
 	setSentinelNodes:           {name: "sentinel_nodes", env: EnvSentinelNodes, topos: topoSentinel, method: "Sentinel().Nodes", kind: kindAddrList, doc: "comma-separated host:port sentinels"},
-	setSentinelUsername:        {name: "sentinel_username", env: EnvSentinelUsername, topos: topoSentinel, method: "Sentinel().Username", kind: kindString, doc: "ACL user for the sentinels"},
-	setSentinelPassword:        {name: "sentinel_password", env: EnvSentinelPassword, file: true, topos: topoSentinel, method: "Sentinel().Password", kind: kindSecret, doc: "password for the sentinels; _FILE reads it from a file"},
+	setSentinelUsername:        {name: "sentinel_username", env: EnvSentinelUsername, topos: topoSentinel, method: "Sentinel().Username", kind: kindString, apply: func(o *redis.UniversalOptions, v value) { o.SentinelUsername = v.s }, doc: "ACL user for the sentinels"},
+	setSentinelPassword:        {name: "sentinel_password", env: EnvSentinelPassword, file: true, topos: topoSentinel, method: "Sentinel().Password", kind: kindSecret, apply: func(o *redis.UniversalOptions, v value) { o.SentinelPassword = v.sec.Reveal() }, doc: "password for the sentinels; _FILE reads it from a file"},
 	setReplicaOnly:             {name: "replica_only", env: EnvSentinelReplicaOnly, param: "replica_only", urls: grammarFailover, topos: topoSentinel, method: "Sentinel().ReplicaOnly", kind: kindBool, doc: "connect to replicas only"},
 	setUseDisconnectedReplicas: {name: "use_disconnected_replicas", env: EnvSentinelUseDisconnected, param: "use_disconnected_replicas", urls: grammarFailover, topos: topoSentinel, method: "Sentinel().UseDisconnectedReplicas", kind: kindBool, doc: "also use replicas cut off from the master"},
 
@@ -199,11 +202,31 @@ var settings = [numSettings]settingDef{
 	setConnectTimeout:    {name: "connect_timeout", env: EnvConnectTimeout, method: "Monitoring().ConnectTimeout", kind: kindDuration, doc: "Connect's start-up check (dial and PING) at most"},
 }
 
-// value is a resolved setting: text for strings, secrets and paths; a number
-// for ints, bools (0/1), durations (nanoseconds, -1 disabled) and TLS versions.
+// fromURL reports whether a URL can give the setting: its parameter, or
+// a part of the URL itself (address, user, password, database, scheme).
+func (d *settingDef) fromURL() bool {
+	if d.param != "" {
+		return true
+	}
+	switch d.name {
+	case "host", "port", "socket", "tls", "cluster_nodes", "sentinel_nodes", "sentinel_username", "sentinel_password":
+		return true
+	}
+	return false
+}
+
+// value is a resolved setting: text for strings and paths; a number for
+// ints, bools (0/1), durations (nanoseconds, -1 disabled) and TLS versions;
+// a Secret for secrets, so that no way of printing a Config reaches one.
 type value struct {
-	s string
-	n int64
+	s   string
+	n   int64
+	sec Secret
+}
+
+// equal compares two values of one setting (secrets by their text).
+func (v value) equal(w value) bool {
+	return v.s == w.s && v.n == w.n && v.sec.Reveal() == w.sec.Reveal()
 }
 
 func (v value) bool() bool              { return v.n != 0 }
@@ -241,12 +264,6 @@ func (d *settingDef) display(v value) string {
 // checks it. Problems are phrased to follow the name of where the text came
 // from and never hold the text: withValue adds it where that is safe.
 func (d *settingDef) parse(raw string) (value, string) {
-	if d.kind == kindSecret {
-		if raw == "" {
-			return value{}, "is empty; unset it or give a value"
-		}
-		return value{s: raw}, ""
-	}
 	if raw == "" {
 		return value{}, "is empty; unset it or give a value"
 	}
@@ -267,19 +284,19 @@ func (d *settingDef) parse(raw string) (value, string) {
 		}
 		v.n = int64(n)
 	case kindBool:
-		switch raw {
-		case "true", "1":
-			v.n = 1
-		case "false", "0":
-		default:
-			return value{}, "must be true, false, 1 or 0"
+		b, err := strconv.ParseBool(raw)
+		if err != nil {
+			return value{}, "must be true or false (or 1, 0, t, f, True, FALSE: what Go's strconv.ParseBool takes)" + boolHint(raw)
 		}
+		v = boolValue(b)
 	case kindDuration:
 		d, ok := parseDuration(raw)
 		if !ok {
 			return value{}, "must be a duration such as 250ms or 2s, or a whole number of seconds"
 		}
 		v.n = int64(d)
+	case kindSecret:
+		v.sec = NewSecret(raw)
 	case kindAddrList:
 		list, problem := parseAddrList(raw)
 		if problem != "" {
@@ -296,6 +313,17 @@ func (d *settingDef) parse(raw string) (value, string) {
 		v.s = raw
 	}
 	return v, d.check(v)
+}
+
+// boolHint answers the spellings other tools take for a boolean.
+func boolHint(raw string) string {
+	switch strings.ToLower(raw) {
+	case "yes", "on", "y", "enabled", "enable":
+		return "; write true"
+	case "no", "off", "n", "disabled", "disable":
+		return "; write false"
+	}
+	return ""
 }
 
 // parseDuration reads a duration as go-redis's URLs do: a bare integer is
@@ -334,6 +362,14 @@ func (d *settingDef) check(v value) string {
 	case kindDuration:
 		if v.n <= 0 && !d.disable {
 			return "must be a positive duration; this timeout cannot be disabled"
+		}
+	case kindSecret:
+		text := v.sec.Reveal()
+		if text == "" {
+			return "is empty; unset it or give a value"
+		}
+		if strings.TrimSpace(text) != text {
+			return "has leading or trailing white space (a newline at the end of a file is dropped, nothing else)"
 		}
 	case kindString, kindPath:
 		if v.s == "" {

@@ -61,6 +61,8 @@ type SettingInfo struct {
 	// SourceKind is the kind of source: code, variable, file, url,
 	// default or "go-redis default".
 	SourceKind string `json:"source_kind"`
+	// Origin is Source in typed form.
+	Origin Source `json:"-"`
 }
 
 // DebugInfo returns the redacted debug view. A Config built without
@@ -81,7 +83,7 @@ func (c *Config) DebugInfo() DebugInfo {
 		src := c.srcs[id]
 		row := SettingInfo{
 			Name: def.name, Variable: def.env, Set: src.Kind != SourceUnset,
-			Secret: def.kind == kindSecret, Source: src.String(), SourceKind: src.Kind.String(),
+			Secret: def.kind == kindSecret, Source: src.String(), SourceKind: src.Kind.String(), Origin: src,
 		}
 		if row.Set {
 			row.Value = def.display(c.vals[id])

@@ -3,7 +3,6 @@ package redisconfig
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"log/slog"
 	"maps"
@@ -139,7 +138,7 @@ func (b *Builder) Build(ctx context.Context) (*Config, error) {
 	r.applySecrets(b.fetchSecrets(ctx, r))
 	b.assemble(r)
 	if len(r.errs) > 0 {
-		return nil, errors.Join(r.errs...)
+		return nil, &BuildError{Errors: r.errs, Warnings: r.warnings}
 	}
 	return cfg, nil
 }

@@ -198,15 +198,15 @@ func (r *resolution) checkTopology(t Topology) {
 	}
 	switch t {
 	case TopologyCluster:
-		if !r.has(setClusterNodes) {
+		if !r.has(setClusterNodes) && !r.broken(setClusterNodes) {
 			r.fail(ErrMissing, "cluster_nodes", EnvClusterNodes, "a cluster needs its seed nodes")
 		}
 	case TopologySentinel:
-		if !r.has(setSentinelMaster) {
+		if !r.has(setSentinelMaster) && !r.broken(setSentinelMaster) {
 			r.fail(ErrMissing, "sentinel_master", EnvSentinelMaster+" (unset)",
 				"a sentinel configuration needs the master's name; set %s (or master_name in %s), or call Sentinel().Master", EnvSentinelMaster, EnvURL)
 		}
-		if !r.has(setSentinelNodes) {
+		if !r.has(setSentinelNodes) && !r.broken(setSentinelNodes) {
 			r.fail(ErrMissing, "sentinel_nodes", EnvSentinelNodes+" (unset)",
 				"a sentinel configuration needs the sentinels' addresses; set %s, or call Sentinel().Nodes", EnvSentinelNodes)
 		}

@@ -415,50 +415,8 @@ func urlParseProblem(err error) string {
 // typo like pool_szie gets its fix. The unknown name itself is not shown:
 // in a malformed URL it may be a piece of the password.
 func suggestParam(unknown string, g grammar) string {
-	var names []string
-	for i := range settings {
-		if settings[i].urls == 0 || settings[i].urls&g != 0 {
-			names = append(names, settings[i].param, settings[i].legacy)
-		}
-	}
-	if best := closest(unknown, names); best != "" {
+	if best, _ := paramSuggesters()[g].closest(unknown); best != "" {
 		return " (did you mean " + best + "?)"
 	}
 	return "; see the README for the parameters a URL takes"
-}
-
-// closest returns the name within two edits of s, the first in sort order
-// among equally close ones, or "".
-func closest(s string, names []string) string {
-	best, bestDist := "", 3
-	for _, n := range names {
-		if n == "" {
-			continue
-		}
-		if d := editDistance(s, n); d < bestDist || d == bestDist && n < best {
-			best, bestDist = n, d
-		}
-	}
-	return best
-}
-
-// editDistance is the Levenshtein distance between a and b.
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }

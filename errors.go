@@ -3,6 +3,7 @@ package redisconfig
 import (
 	"errors"
 	"fmt"
+	"strings"
 )
 
 // ErrInvalidConfig is matched (errors.Is) by every validation error that
@@ -90,3 +91,53 @@ func (e *ConnectError) Unwrap() error { return e.Err }
 
 // Is reports whether target is ErrConnect.
 func (e *ConnectError) Is(target error) bool { return target == ErrConnect }
+
+// BuildError is what Build returns when the configuration is invalid: every
+// problem, and the warnings met on the way, which often explain a problem
+// (a misspelt variable behind "production requires credentials"). It
+// matches ErrInvalidConfig and each problem's kind through errors.Is, and
+// gives each *Error through errors.As.
+type BuildError struct {
+	Errors   []error
+	Warnings []string
+}
+
+// Error lists the problems, one a line, then the warnings.
+func (e *BuildError) Error() string {
+	var sb strings.Builder
+	for i, err := range e.Errors {
+		if i > 0 {
+			sb.WriteByte('\n')
+		}
+		sb.WriteString(err.Error())
+	}
+	for _, w := range e.Warnings {
+		sb.WriteString("\nredisconfig: warning: " + w)
+	}
+	return sb.String()
+}
+
+// Unwrap returns the problems.
+func (e *BuildError) Unwrap() []error { return e.Errors }
+
+// Errors returns every *Error in err (a Build error, or one that wraps it),
+// in the order Build found them.
+func Errors(err error) []*Error {
+	var out []*Error
+	var walk func(error)
+	walk = func(err error) {
+		switch e := err.(type) {
+		case nil:
+		case *Error:
+			out = append(out, e)
+		case interface{ Unwrap() []error }:
+			for _, inner := range e.Unwrap() {
+				walk(inner)
+			}
+		case interface{ Unwrap() error }:
+			walk(e.Unwrap())
+		}
+	}
+	walk(err)
+	return out
+}

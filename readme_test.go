@@ -65,21 +65,47 @@ func variableTable() string {
 	return b.String()
 }
 
-// TestREADMEVariableTable keeps the README's variable table equal to the
-// settings table. REDISCONFIG_UPDATE_README=1 rewrites it.
-func TestREADMEVariableTable(t *testing.T) {
+// generatedSection checks that README.md holds, between begin and end, what
+// render gives. REDISCONFIG_UPDATE_README=1 rewrites it. Diffs are shown
+// line by line, not as two long strings.
+func generatedSection(t *testing.T, begin, end, render string) {
+	t.Helper()
 	data, err := os.ReadFile("README.md")
 	require.NoError(t, err)
 	readme := string(data)
-	start, end := strings.Index(readme, tableBegin), strings.Index(readme, tableEnd)
-	require.True(t, start >= 0 && end > start, "README.md must hold the variable table markers")
+	start, stop := strings.Index(readme, begin), strings.Index(readme, end)
+	require.True(t, start >= 0 && stop > start, "README.md must hold the markers %s and %s", begin, end)
 	if os.Getenv("REDISCONFIG_UPDATE_README") == "1" {
-		want := readme[:start+len(tableBegin)] + "\n" + variableTable() + readme[end:]
+		want := readme[:start+len(begin)] + "\n" + render + readme[stop:]
 		require.NoError(t, os.WriteFile("README.md", []byte(want), 0o644))
 		return
 	}
-	require.Equal(t, variableTable(), readme[start+len(tableBegin)+1:end],
-		"the README's variable table is stale: run REDISCONFIG_UPDATE_README=1 go test -run TestREADMEVariableTable .")
+	got := strings.Split(readme[start+len(begin)+1:stop], "\n")
+	want := strings.Split(render, "\n")
+	for i := range max(len(got), len(want)) {
+		g, w := "", ""
+		if i < len(got) {
+			g = got[i]
+		}
+		if i < len(want) {
+			w = want[i]
+		}
+		if g != w {
+			t.Fatalf("the README's section after %s is stale at line %d:\nREADME: %s\nwant:   %s\nrun REDISCONFIG_UPDATE_README=1 go test -run 'TestREADME' .", begin, i+1, g, w)
+		}
+	}
+}
+
+// TestREADMEVariableTable keeps the README's variable table equal to the
+// settings table.
+func TestREADMEVariableTable(t *testing.T) {
+	generatedSection(t, tableBegin, tableEnd, variableTable())
+}
+
+// TestREADMERulesTable keeps the README's rules table equal to the rules
+// table (rules.go).
+func TestREADMERulesTable(t *testing.T) {
+	generatedSection(t, "<!-- BEGIN RULES (generated from rules.go by readme_test.go) -->", "<!-- END RULES -->", rulesTable())
 }
 
 // TestEverySettingHasASetter: the table names a code setter for every

@@ -70,13 +70,13 @@ var (
 var rules = []ruleDef{
 	{RuleAddressRequired, "address-required", "no address configured", "`localhost:6379`", relaxed4, false},
 	{RuleNoLoopback, "no-loopback", "loopback address or unix socket", "allowed", relaxed4, true},
-	{RuleTLSRequired, "tls-required", "TLS", "optional", relaxed4, true},
+	{RuleTLSRequired, "tls-required", "plain TCP (no TLS)", "allowed", relaxed4, true},
 	{RuleVerifyCertificates, "verify-certificates", "skip certificate verification", "allowed", [4]outcome{warn, allow, fail, fail}, false},
-	{RuleCredentialsRequired, "credentials-required", "credentials (a password, a provider or a token)", "optional", relaxed4, true},
+	{RuleCredentialsRequired, "credentials-required", "no credentials (a password, a provider or a token)", "allowed", relaxed4, true},
 	{RuleTokenOverTLS, "token-over-tls", "auth token without TLS", "allowed", [4]outcome{allow, fail, fail, fail}, false},
 	{RuleNoConflicts, "no-conflicts", "conflicting values", "allowed", warned4, false},
 	{RuleSecretsReachable, "secrets-reachable", "secret source unreachable", "variables used", warned4, false},
-	{RuleNoUnknownVariables, "no-unknown-variables", "`REDIS_*` name two edits from a real one", "allowed", warned4, false},
+	{RuleNoUnknownVariables, "no-unknown-variables", "`REDIS_*` name two edits from a real one", "allowed", warned4, true},
 }
 
 func (r Rule) def() *ruleDef {

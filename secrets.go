@@ -134,24 +134,43 @@ func (s *SecretsBuilder) Source(src SecretSource) *SecretsBuilder {
 	return s
 }
 
-// Password names the secret holding the password.
-func (s *SecretsBuilder) Password(name string) *SecretsBuilder {
+// PasswordSecret names the secret holding the password
+// (REDIS_PASSWORD_SECRET).
+func (s *SecretsBuilder) PasswordSecret(name string) *SecretsBuilder {
 	s.setCode(setPasswordSecret, value{s: name})
 	return s
 }
 
-// AuthToken names the secret holding an auth token, sent as the password
-// and read again as it rotates.
-func (s *SecretsBuilder) AuthToken(name string) *SecretsBuilder {
+// AuthTokenSecret names the secret holding a rotating auth token
+// (REDIS_AUTH_TOKEN_SECRET), sent as the password and only over TLS
+// outside development.
+func (s *SecretsBuilder) AuthTokenSecret(name string) *SecretsBuilder {
 	s.setCode(setAuthTokenSecret, value{s: name})
 	return s
 }
 
-// CACert names the secret holding the PEM bundle of CAs to trust.
-func (s *SecretsBuilder) CACert(name string) *SecretsBuilder {
+// CACertSecret names the secret holding the PEM CA bundle
+// (REDIS_CA_CERT_SECRET).
+func (s *SecretsBuilder) CACertSecret(name string) *SecretsBuilder {
 	s.setCode(setCACertSecret, value{s: name})
 	return s
 }
+
+// Password names the secret holding the password.
+//
+// Deprecated: use PasswordSecret; in one chain Secrets().Password(name)
+// reads too much like Connection().Password(value).
+func (s *SecretsBuilder) Password(name string) *SecretsBuilder { return s.PasswordSecret(name) }
+
+// AuthToken names the secret holding an auth token.
+//
+// Deprecated: use AuthTokenSecret.
+func (s *SecretsBuilder) AuthToken(name string) *SecretsBuilder { return s.AuthTokenSecret(name) }
+
+// CACert names the secret holding the CA bundle.
+//
+// Deprecated: use CACertSecret.
+func (s *SecretsBuilder) CACert(name string) *SecretsBuilder { return s.CACertSecret(name) }
 
 // Timeout bounds the fetching of all secrets at Build (they are fetched
 // concurrently) and each refresh. Default: the profile's.
@@ -326,7 +345,9 @@ func (r *resolution) secretRung(nameID settingID) uint8 {
 func (r *resolution) placeSecret(target, nameID settingID, f *fetchedSecret) bool {
 	rung := r.secretRung(nameID)
 	src := Source{Kind: SourceSecret, Name: "secret " + f.name}
-	if r.has(target) && r.rung[target] < rung {
+	// A value given in code is deliberate and beats every secret, even
+	// one code names; below code a secret stands on its name's rung.
+	if r.has(target) && (r.srcs[target].Kind == SourceCode || r.rung[target] < rung) {
 		r.warn("secret %s is not used: %s overrides it", quote(f.name), r.srcs[target])
 		return false
 	}

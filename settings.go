@@ -192,9 +192,9 @@ var settings = [numSettings]settingDef{
 	setReplicaOnly:             {name: "replica_only", env: EnvSentinelReplicaOnly, param: "replica_only", urls: grammarFailover, topos: topoSentinel, method: "Sentinel().ReplicaOnly", kind: kindBool, doc: "connect to replicas only"},
 	setUseDisconnectedReplicas: {name: "use_disconnected_replicas", env: EnvSentinelUseDisconnected, param: "use_disconnected_replicas", urls: grammarFailover, topos: topoSentinel, method: "Sentinel().UseDisconnectedReplicas", kind: kindBool, doc: "also use replicas cut off from the master"},
 
-	setPasswordSecret:  {name: "password_secret", env: EnvPasswordSecret, method: "Secrets().Password", kind: kindString, doc: "secret holding the password (default redis-password, with a source)"},
-	setAuthTokenSecret: {name: "auth_token_secret", env: EnvAuthTokenSecret, method: "Secrets().AuthToken", kind: kindString, doc: "secret holding a rotating auth token (default redis-auth-token)"},
-	setCACertSecret:    {name: "ca_cert_secret", env: EnvCACertSecret, method: "Secrets().CACert", kind: kindString, doc: "secret holding the CA bundle (default redis-ca-cert)"},
+	setPasswordSecret:  {name: "password_secret", env: EnvPasswordSecret, method: "Secrets().PasswordSecret", kind: kindString, doc: "secret holding the password (default redis-password, with a source)"},
+	setAuthTokenSecret: {name: "auth_token_secret", env: EnvAuthTokenSecret, method: "Secrets().AuthTokenSecret", kind: kindString, doc: "secret holding a rotating auth token (default redis-auth-token)"},
+	setCACertSecret:    {name: "ca_cert_secret", env: EnvCACertSecret, method: "Secrets().CACertSecret", kind: kindString, doc: "secret holding the CA bundle (default redis-ca-cert)"},
 	setSecretsTimeout:  {name: "secrets_timeout", env: EnvSecretsTimeout, method: "Secrets().Timeout", kind: kindDuration, doc: "fetching all secrets at Build, and each refresh, at most"},
 	setSecretsRefresh:  {name: "secrets_refresh", env: EnvSecretsRefresh, method: "Secrets().Refresh", kind: kindDuration, disable: true, doc: "read a rotating password or token again this often (0: never)"},
 

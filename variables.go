@@ -1,7 +1,6 @@
 package redisconfig
 
 import (
-	"maps"
 	"os"
 	"slices"
 	"strings"
@@ -145,22 +144,4 @@ func (s *varScan) names(id settingID) []string {
 		}
 	}
 	return out
-}
-
-// warnUnknown warns about REDIS_* variables that name no setting, with the
-// closest real name: a typo must not pass as "unset". Only a warning, since
-// other software (Docker links, for one) sets REDIS_* variables too.
-func (r *resolution) warnUnknown(s *varScan) {
-	for _, k := range s.unknown {
-		r.warn("%s is not a redisconfig variable and is not read%s", k, suggestVariable(k))
-	}
-}
-
-func suggestVariable(name string) string {
-	i := strings.Index(name, "REDIS_")
-	prefix, generic := name[:i], name[i:]
-	if best := closest(generic, slices.Collect(maps.Keys(varIndex()))); best != "" {
-		return " (did you mean " + prefix + best + "?)"
-	}
-	return ""
 }

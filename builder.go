@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"maps"
+	"slices"
 	"strings"
 
 	"github.com/redis/go-redis/v9/auth"
@@ -39,7 +40,9 @@ type Builder struct {
 	streaming   auth.StreamingCredentialsProvider
 	relaxed     map[Rule]string
 	errs        []error
-	notes       []string // warnings setters leave for Build
+	notes       []string               // warnings setters leave for Build
+	envVars     []string               // EnvironmentFrom; nil: ENVIRONMENT
+	envAliases  map[string]Environment // EnvironmentAlias, lower-case
 
 	secretSource   SecretSource
 	onRefreshError func(string, error)
@@ -67,6 +70,55 @@ func (b *Builder) Environment(e Environment) *Builder {
 	}
 	b.env, b.envSet = e, true
 	return b
+}
+
+// EnvironmentFrom names the variables the environment is read from, in
+// order: the first that is set is read (for example "APP_ENV", "GO_ENV").
+// Default: ENVIRONMENT alone. Name ENVIRONMENT too to keep reading it.
+func (b *Builder) EnvironmentFrom(names ...string) *Builder {
+	for _, n := range names {
+		if n == "" || strings.ContainsAny(n, "= \t\n") {
+			b.record(&Error{Setting: "environment", Source: "code EnvironmentFrom",
+				Problem: "variable name " + quote(n) + " is not a variable name", Kind: ErrInvalidValue})
+			return b
+		}
+	}
+	b.envVars = append([]string(nil), names...)
+	return b
+}
+
+// EnvironmentAlias maps one more name (case-insensitive) to an environment,
+// for platforms that write "prd", "live", "qa" or "uat". Unknown names stay
+// an error.
+func (b *Builder) EnvironmentAlias(name string, e Environment) *Builder {
+	if !e.valid() || strings.TrimSpace(name) == "" {
+		b.record(&Error{Setting: "environment", Source: "code EnvironmentAlias",
+			Problem: fmt.Sprintf("alias %s for environment %d: give a name and Development, Test, Staging or Production", quote(name), int(e)), Kind: ErrInvalidValue})
+		return b
+	}
+	if b.envAliases == nil {
+		b.envAliases = map[string]Environment{}
+	}
+	b.envAliases[strings.ToLower(name)] = e
+	return b
+}
+
+// parseEnvironment reads a name through the aliases code gave, then as
+// ParseEnvironment does.
+func (b *Builder) parseEnvironment(s string) (Environment, error) {
+	if e, ok := b.envAliases[strings.ToLower(s)]; ok {
+		return e, nil
+	}
+	e, err := ParseEnvironment(s)
+	if err != nil && len(b.envAliases) > 0 {
+		var names []string
+		for n := range b.envAliases {
+			names = append(names, n)
+		}
+		slices.Sort(names)
+		return 0, fmt.Errorf("%w (or one of the aliases %s)", err, strings.Join(names, ", "))
+	}
+	return e, err
 }
 
 // Service names the service. Every REDIS_* variable is then first looked up
@@ -147,9 +199,9 @@ func (b *Builder) detectEnvironment(r *resolution, vs *varScan) {
 	r.env, r.envOK = b.env, true
 	if !b.envSet {
 		if vs.hasEnv {
-			e, err := ParseEnvironment(vs.env)
+			e, err := b.parseEnvironment(vs.env)
 			if err != nil {
-				r.fail(ErrInvalidValue, "environment", EnvEnvironment, "%v", err)
+				r.fail(ErrInvalidValue, "environment", vs.envName, "%v", err)
 				e, r.envOK = Production, false
 			}
 			r.env = e

@@ -1,6 +1,7 @@
 package redisconfig
 
 import (
+	"errors"
 	"fmt"
 	"net"
 	"strings"
@@ -54,7 +55,10 @@ func ParseEnvironment(s string) (Environment, error) {
 	case "production", "prod":
 		return Production, nil
 	}
-	return 0, fmt.Errorf("unknown environment %s; use development, test, staging or production", quote(s))
+	if strings.TrimSpace(s) == "" {
+		return 0, errors.New("is set but empty (a compose file's ${ENVIRONMENT} with nothing behind it?); unset it for development, or give development, test, staging or production")
+	}
+	return 0, fmt.Errorf("unknown environment %s; use development, test, staging or production, or map it in code with EnvironmentAlias", quote(s))
 }
 
 // The names of the environment variables redisconfig reads. Every REDIS_*

@@ -328,3 +328,54 @@ func TestSuggesterBound(t *testing.T) {
 	assert.Equal(t, 3, boundedDistance("kitten", "sitting", 5))
 	assert.Equal(t, 3, boundedDistance("kitten", "sitting", 2), "limit+1 past the limit")
 }
+
+// TestEnvironmentFromAndAliases: code names the variable to read and maps
+// platform names; unknown and empty values stay errors that name the
+// variable.
+func TestEnvironmentFromAndAliases(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name    string
+		vars    map[string]string
+		from    []string
+		aliases map[string]Environment
+		want    Environment
+		wantErr string
+	}{
+		{"APP_ENV", map[string]string{"APP_ENV": "test"}, []string{"APP_ENV"}, nil, Test, ""},
+		{"first set wins", map[string]string{"APP_ENV": "staging", "GO_ENV": "test"}, []string{"GO_ENV", "APP_ENV"}, nil, Test, ""},
+		{"ENVIRONMENT ignored when not named", map[string]string{"ENVIRONMENT": "production", "APP_ENV": "test"}, []string{"APP_ENV"}, nil, Test, ""},
+		{"alias", map[string]string{"ENVIRONMENT": "PRD"}, nil, map[string]Environment{"prd": Production}, Production, ""},
+		{"alias qa", map[string]string{"APP_ENV": "qa"}, []string{"APP_ENV"}, map[string]Environment{"qa": Staging, "uat": Staging}, Staging, ""},
+		{"unknown stays an error", map[string]string{"ENVIRONMENT": "live"}, nil, map[string]Environment{"prd": Production}, 0, "ENVIRONMENT: unknown environment \"live\""},
+		{"empty is an error naming the variable", map[string]string{"APP_ENV": ""}, []string{"APP_ENV"}, nil, 0, "APP_ENV: is set but empty"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			vars := map[string]string{EnvURL: "rediss://:pw@redis.internal:6380"}
+			for k, v := range tt.vars {
+				vars[k] = v
+			}
+			b := New().WithEnv(vars)
+			if tt.from != nil {
+				b.EnvironmentFrom(tt.from...)
+			}
+			for n, e := range tt.aliases {
+				b.EnvironmentAlias(n, e)
+			}
+			cfg, err := b.Build(context.Background())
+			if tt.wantErr != "" {
+				require.ErrorIs(t, err, ErrInvalidValue)
+				assert.Contains(t, err.Error(), tt.wantErr)
+				return
+			}
+			require.NoError(t, err)
+			assert.Equal(t, tt.want, cfg.Environment())
+		})
+	}
+	_, err := New().EnvironmentAlias("", Production).Build(context.Background())
+	require.ErrorIs(t, err, ErrInvalidValue)
+	_, err = New().EnvironmentFrom("A B").Build(context.Background())
+	require.ErrorIs(t, err, ErrInvalidValue)
+}

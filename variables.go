@@ -31,7 +31,8 @@ type varScan struct {
 	hits    []varHit // sorted by setting, rung, form
 	url     [2]struct{ name, raw string }
 	hasURL  [2]bool
-	env     string
+	env     string // the value of the environment variable read
+	envName string // its name: ENVIRONMENT or one EnvironmentFrom gave
 	hasEnv  bool
 	unknown []string
 }
@@ -70,9 +71,16 @@ func (b *Builder) scanVariables() *varScan {
 	if b.service != "" {
 		prefix = b.envPrefix()
 	}
+	envVars := b.envVars
+	if len(envVars) == 0 {
+		envVars = []string{EnvEnvironment}
+	}
 	visit := func(k, v string) {
-		if k == EnvEnvironment {
-			s.env, s.hasEnv = v, true
+		if rank := slices.Index(envVars, k); rank >= 0 {
+			// The first of the environment variables that is set wins.
+			if !s.hasEnv || rank < slices.Index(envVars, s.envName) {
+				s.env, s.envName, s.hasEnv = v, k, true
+			}
 			return
 		}
 		rung, generic := uint8(1), k

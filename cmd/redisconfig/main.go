@@ -1,8 +1,8 @@
 // Command redisconfig shows which Redis configuration a service resolves,
 // where each value came from, and what happens when it connects.
 //
-//	redisconfig print [--service NAME] [--json] [--embedded]
-//	redisconfig check [--service NAME] [--timeout D] [--json] [--embedded]
+//	redisconfig print [--service NAME] [--environment ENV] [--json] [--embedded]
+//	redisconfig check [--service NAME] [--environment ENV] [--timeout D] [--json] [--embedded]
 //
 // It reads ENVIRONMENT and the REDIS_* variables exactly as the library does
 // for a service. --embedded starts an in-memory Redis and points the
@@ -65,18 +65,19 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	service := fs.String("service", "", "service `name`: read NAME_REDIS_* before REDIS_*")
 	asJSON := fs.Bool("json", false, "print JSON instead of a table")
 	embedded := fs.Bool("embedded", false, "start an in-memory Redis and point the configuration at it")
+	environment := fs.String("environment", "", "the `environment` (development, test, staging, production): overrides ENVIRONMENT")
 	var timeout *time.Duration
 	switch cmd {
 	case "print":
 		fs.Usage = func() {
-			fmt.Fprintln(stderr, "usage: redisconfig print [--service NAME] [--json] [--embedded]")
+			fmt.Fprintln(stderr, "usage: redisconfig print [--service NAME] [--environment ENV] [--json] [--embedded]")
 			fmt.Fprintln(stderr, "\nResolve the configuration from ENVIRONMENT and REDIS_* and print every setting, its value and its source.")
 			fs.PrintDefaults()
 		}
 	case "check":
 		timeout = fs.Duration("timeout", 0, "bound the start-up check (default: the environment's REDIS_CONNECT_TIMEOUT)")
 		fs.Usage = func() {
-			fmt.Fprintln(stderr, "usage: redisconfig check [--service NAME] [--timeout D] [--json] [--embedded]")
+			fmt.Fprintln(stderr, "usage: redisconfig check [--service NAME] [--environment ENV] [--timeout D] [--json] [--embedded]")
 			fmt.Fprintln(stderr, "\nResolve the configuration, connect, and report health, or what failed and how to fix it.")
 			fs.PrintDefaults()
 		}
@@ -98,6 +99,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	b := redisconfig.New()
 	if *service != "" {
 		b.Service(*service)
+	}
+	if *environment != "" {
+		e, err := redisconfig.ParseEnvironment(*environment)
+		if err != nil {
+			fmt.Fprintf(stderr, "redisconfig %s: --environment %v\n", cmd, err)
+			return 2
+		}
+		b.Environment(e)
 	}
 	if *embedded {
 		srv, err := miniredis.Run()

@@ -123,6 +123,20 @@ func TestCLI(t *testing.T) {
 		assert.Contains(t, errOut, "loopback")
 		assert.Contains(t, errOut, "REDIS_PASSWORD and REDIS_URL")
 	})
+	t.Run("environment flag", func(t *testing.T) {
+		_, errOut, code := runCLI(t, map[string]string{"ENVIRONMENT": "development", "REDIS_URL": "redis://127.0.0.1:6379"}, "print", "--environment", "production")
+		assert.Equal(t, 1, code)
+		assert.Contains(t, errOut, "production requires TLS")
+		_, errOut, code = runCLI(t, nil, "print", "--environment", "prd")
+		assert.Equal(t, 2, code)
+		assert.Contains(t, errOut, `unknown environment "prd"`)
+	})
+	t.Run("warnings shown with errors", func(t *testing.T) {
+		_, errOut, code := runCLI(t, map[string]string{"ENVIRONMENT": "production", "REDIS_URL": "rediss://redis.internal:6380", "REDIS_PASWORD": canary}, "print")
+		assert.Equal(t, 1, code)
+		assert.Contains(t, errOut, "did you mean REDIS_PASSWORD?")
+		assert.NotContains(t, errOut, canary)
+	})
 	t.Run("embedded", func(t *testing.T) {
 		out, errOut, code := runCLI(t, nil, "check", "--embedded")
 		assert.Equal(t, 0, code)

@@ -30,3 +30,5 @@ require (
 	go.yaml.in/yaml/v3 v3.0.5 // indirect
 	golang.org/x/sys v0.49.0 // indirect
 )
+
+replace github.com/redisconfig/redisconfig/gcpsecrets => ../gcpsecrets

@@ -22,12 +22,23 @@
 //
 // # Precedence
 //
-// Each setting comes from the first of: code; service-prefixed variables
-// (AUTH_REDIS_PORT for Service("auth")) and AUTH_REDIS_URL's parts; generic
-// variables (REDIS_PORT) and REDIS_URL's parts; the environment's profile;
-// go-redis's default. Two forms of one setting on the same rung with
+// Each setting comes from the first of: code (and secrets code names);
+// service-prefixed variables (AUTH_REDIS_PORT for Service("auth")),
+// AUTH_REDIS_URL's parts and secrets those variables name; generic variables
+// (REDIS_PORT), REDIS_URL's parts and secrets named there or by their default
+// names; the environment's profile; go-redis's default. A value set in code
+// beats every secret. Two forms of one setting on the same rung with
 // different values (REDIS_URL's host and REDIS_HOST, REDIS_PASSWORD and
-// REDIS_PASSWORD_FILE) are a conflict.
+// REDIS_PASSWORD_FILE, REDIS_PASSWORD and a secret) are a conflict.
+//
+// # Inside
+//
+// The resolved settings (a value and a source each) are a Config's only
+// truth; every go-redis type is derived from them on request, through one
+// mapping per setting (the settings table). Config.Setting and
+// Config.Settings give other packages a typed read-only view (the rueidis
+// adapters use it). Rules live in one table (rules.go), credentials in one
+// place (auth.go).
 //
 // # Topologies
 //
@@ -36,7 +47,8 @@
 // REDIS_URL) a Redis Cluster; otherwise the configuration is standalone.
 // Config.Options, Config.ClusterOptions and Config.FailoverOptions return
 // fresh go-redis options for their topology; Config.Connect returns the
-// matching client, checked with a PING.
+// matching client, checked with a PING, and ConnectClient, ConnectCluster and
+// ConnectFailover return the concrete client types.
 //
 // # Secrets
 //

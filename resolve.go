@@ -9,8 +9,10 @@ import (
 // SourceKind says what kind of place a setting's value came from.
 type SourceKind int
 
-// The kinds of source, in the order of precedence (highest first), then the
-// defaults.
+// The kinds of source. Precedence goes by rung (code, service-prefixed,
+// generic, profile), not by kind: a variable, a file, a URL part and a
+// secret can all stand on one rung, where two of them that differ are a
+// conflict.
 const (
 	SourceUnset    SourceKind = iota // not set: go-redis applies its default
 	SourceCode                       // a setter called by the program

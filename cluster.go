@@ -36,8 +36,6 @@ const (
 	topoStandalone topoMask = 1 << iota
 	topoCluster
 	topoSentinel
-
-	onlyStandalone = topoStandalone
 )
 
 func (t Topology) mask() topoMask { return 1 << t }

@@ -132,13 +132,9 @@ func (c *Config) Service() string { return c.service }
 func (c *Config) Warnings() []string { return append([]string(nil), c.warnings...) }
 
 // ConnectTimeout is how long Connect's start-up check may take
-// (REDIS_CONNECT_TIMEOUT; every profile sets it).
-func (c *Config) ConnectTimeout() time.Duration {
-	if d := c.vals[setConnectTimeout].duration(); d > 0 {
-		return d
-	}
-	return connectTimeoutFallback
-}
+// (REDIS_CONNECT_TIMEOUT; every profile sets it, and it cannot be
+// disabled).
+func (c *Config) ConnectTimeout() time.Duration { return c.vals[setConnectTimeout].duration() }
 
 // Topology returns the topology: standalone, cluster or sentinel.
 func (c *Config) Topology() Topology { return c.topology }

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net"
 	"strings"
-	"time"
 )
 
 // Environment is the deployment environment a configuration is built for.
@@ -191,9 +190,6 @@ func productionDefaults() map[settingID]string {
 	}
 }
 
-// connectTimeoutFallback bounds Connect when nothing else does; every profile
-// sets REDIS_CONNECT_TIMEOUT, so it is only reached by an invalid environment.
-const connectTimeoutFallback = 5 * time.Second
 
 // isLoopback reports whether host names this machine.
 func isLoopback(host string) bool {

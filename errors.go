@@ -45,6 +45,9 @@ type Error struct {
 	Problem string
 	// Kind is ErrInvalidValue, ErrConflict, ErrMissing or ErrRule.
 	Kind error
+	// Origin is Source in typed form, where the problem has one source
+	// (a conflict names two in Source and leaves Origin zero).
+	Origin Source
 }
 
 // Error returns "redisconfig: SOURCE: PROBLEM".

@@ -379,3 +379,18 @@ func TestEnvironmentFromAndAliases(t *testing.T) {
 	_, err = New().EnvironmentFrom("A B").Build(context.Background())
 	require.ErrorIs(t, err, ErrInvalidValue)
 }
+
+// TestErrorsCarryTypedSources: an error about one value says where it came
+// from in typed form.
+func TestErrorsCarryTypedSources(t *testing.T) {
+	t.Parallel()
+	_, err := New().WithEnv(map[string]string{"REDIS_POOL_SIZE": "-5"}).Pool().DialTimeout(-1).Build(context.Background())
+	errs := Errors(err)
+	require.Len(t, errs, 2)
+	got := map[string]Source{}
+	for _, e := range errs {
+		got[e.Setting] = e.Origin
+	}
+	assert.Equal(t, Source{Kind: SourceVariable, Name: "REDIS_POOL_SIZE"}, got["pool_size"])
+	assert.Equal(t, Source{Kind: SourceCode, Name: "Pool().DialTimeout"}, got["dial_timeout"])
+}

@@ -114,6 +114,11 @@ func (r *resolution) fail(kind error, setting, source, format string, args ...an
 	r.errs = append(r.errs, &Error{Setting: setting, Source: source, Problem: fmt.Sprintf(format, args...), Kind: kind})
 }
 
+// failAt is fail for a problem with one typed source.
+func (r *resolution) failAt(kind error, setting string, src Source, format string, args ...any) {
+	r.errs = append(r.errs, &Error{Setting: setting, Source: src.String(), Origin: src, Problem: fmt.Sprintf(format, args...), Kind: kind})
+}
+
 func (r *resolution) warn(format string, args ...any) {
 	r.warnings = append(r.warnings, fmt.Sprintf(format, args...))
 }
@@ -231,7 +236,7 @@ func (r *resolution) codeCandidates(b *Builder, id settingID, cands []candidate)
 	def := &settings[id]
 	if v, set := b.code[id]; set {
 		if p := def.check(v); p != "" {
-			r.fail(ErrInvalidValue, def.name, "code "+def.method, "%s", def.withValue(p, def.display(v)))
+			r.failAt(ErrInvalidValue, def.name, Source{Kind: SourceCode, Name: def.method}, "%s", def.withValue(p, def.display(v)))
 			return cands, false
 		}
 		cands = append(cands, candidate{v: v, src: Source{Kind: SourceCode, Name: def.method}})
@@ -260,7 +265,7 @@ func (r *resolution) variableCandidates(id settingID, hits []varHit, rung uint8,
 		}
 		v, problem := def.parse(h.raw)
 		if problem != "" {
-			r.fail(ErrInvalidValue, def.name, h.name, "%s", def.withValue(problem, h.raw))
+			r.failAt(ErrInvalidValue, def.name, Source{Kind: SourceVariable, Name: h.name}, "%s", def.withValue(problem, h.raw))
 			ok = false
 			continue
 		}

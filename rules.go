@@ -182,14 +182,14 @@ func (r *resolution) enforceRules() {
 	if r.vals[setTLSSkipVerify].bool() && tlsOn {
 		switch r.outcome(RuleVerifyCertificates) {
 		case fail:
-			r.fail(ErrRule, "tls_insecure_skip_verify", r.srcs[setTLSSkipVerify].String(),
+			r.failAt(ErrRule, "tls_insecure_skip_verify", r.srcs[setTLSSkipVerify],
 				"%s never skips certificate verification; remove it and trust the server's CA with %s", r.env, EnvTLSCAFile)
 		case warn:
 			r.warn("%s skips TLS certificate verification; this is refused in staging and production", r.srcs[setTLSSkipVerify])
 		}
 	}
 	if r.creds.needsTLS() && !tlsOn && tlsKnown && r.outcome(RuleTokenOverTLS) == fail {
-		r.fail(ErrRule, "auth_token_secret", r.creds.source.String(),
+		r.failAt(ErrRule, "auth_token_secret", r.creds.source,
 			"an auth token is sent only over TLS outside development; set %s=true or use a rediss:// URL", EnvTLS)
 	}
 	r.checkLoopback()
@@ -232,7 +232,7 @@ func (r *resolution) checkLoopback() {
 			if h == "" {
 				what = "unix socket " + quote(r.vals[setSocket].s)
 			}
-			r.fail(ErrRule, settings[id].name, r.srcs[id].String(),
+			r.failAt(ErrRule, settings[id].name, r.srcs[id],
 				"%s does not connect to a loopback address or unix socket (%s); point it at the real Redis, or call Relax(RuleNoLoopback, reason)",
 				r.env, what)
 			return

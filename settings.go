@@ -126,7 +126,10 @@ type settingDef struct {
 	// disable: for durations, zero or negative means "disabled" (-1 in
 	// go-redis); for ints, -1 means disabled.
 	disable bool
-	doc     string
+	// validate checks what the kind's parse cannot: a rule of this one
+	// setting. It returns the problem, or "".
+	validate func(raw string, v value) string
+	doc      string
 	// apply puts the value into go-redis's options. UniversalOptions is the
 	// one type that carries every field; Options, ClusterOptions and
 	// FailoverOptions are derived from it (goredis.go). nil for settings
@@ -138,13 +141,13 @@ type settingDef struct {
 const maxInt32 = math.MaxInt32
 
 var settings = [numSettings]settingDef{
-	setHost:       {name: "host", env: EnvHost, topos: onlyStandalone, method: "Connection().Host", kind: kindHost, doc: "host name or IP address"},
-	setPort:       {name: "port", env: EnvPort, topos: onlyStandalone, method: "Connection().Port", kind: kindInt, min: 1, max: 65535, doc: "TCP port (default 6379)"},
-	setSocket:     {name: "socket", topos: onlyStandalone, method: "Connection().UnixSocket", kind: kindPath, doc: "unix socket path (unix:// URL or code)"},
+	setHost:       {name: "host", env: EnvHost, topos: topoStandalone, method: "Connection().Host", kind: kindHost, doc: "host name or IP address"},
+	setPort:       {name: "port", env: EnvPort, topos: topoStandalone, method: "Connection().Port", kind: kindInt, min: 1, max: 65535, validate: portDigits, doc: "TCP port (default 6379)"},
+	setSocket:     {name: "socket", topos: topoStandalone, method: "Connection().UnixSocket", kind: kindPath, doc: "unix socket path (unix:// URL or code)"},
 	setDB:         {name: "db", env: EnvDB, param: "db", urls: grammarStandalone | grammarFailover, topos: topoStandalone | topoSentinel, method: "Connection().DB", kind: kindInt, min: 0, max: maxInt32, apply: func(o *redis.UniversalOptions, v value) { o.DB = v.int() }, doc: "database number"},
 	setUsername:   {name: "username", env: EnvUsername, param: "username", urls: grammarFailover, method: "Connection().Username", kind: kindString, apply: func(o *redis.UniversalOptions, v value) { o.Username = v.s }, doc: "ACL user name"},
 	setPassword:   {name: "password", env: EnvPassword, file: true, param: "password", urls: grammarFailover, method: "Connection().Password", kind: kindSecret, doc: "password; REDIS_PASSWORD_FILE reads it from a file"},
-	setClientName: {name: "client_name", env: EnvClientName, param: "client_name", method: "Connection().ClientName", kind: kindString, apply: func(o *redis.UniversalOptions, v value) { o.ClientName = v.s }, doc: "CLIENT SETNAME (default: the service name)"},
+	setClientName: {name: "client_name", env: EnvClientName, param: "client_name", method: "Connection().ClientName", kind: kindString, validate: clientNameChars, apply: func(o *redis.UniversalOptions, v value) { o.ClientName = v.s }, doc: "CLIENT SETNAME (default: the service name)"},
 	setProtocol:   {name: "protocol", env: EnvProtocol, param: "protocol", method: "Connection().Protocol", kind: kindInt, min: 2, max: 3, apply: func(o *redis.UniversalOptions, v value) { o.Protocol = v.int() }, doc: "RESP version, 2 or 3 (go-redis default 3)"},
 
 	setTLS:           {name: "tls", env: EnvTLS, alias: EnvSSL, method: "TLS().Enable", kind: kindBool, doc: "connect over TLS (rediss:// sets it)"},
@@ -277,11 +280,6 @@ func (d *settingDef) parse(raw string) (value, string) {
 		if err != nil {
 			return value{}, "must be a whole number" + d.rangeText()
 		}
-		if d == &settings[setPort] && (raw[0] < '1' || raw[0] > '9') {
-			// go-redis keeps "06379" as written in Addr; a port is digits
-			// without a sign or leading zero, so both read it alike.
-			return value{}, "must be a port number from 1 to 65535, written without a sign or leading zero"
-		}
 		v.n = int64(n)
 	case kindBool:
 		b, err := strconv.ParseBool(raw)
@@ -312,6 +310,11 @@ func (d *settingDef) parse(raw string) (value, string) {
 	default:
 		v.s = raw
 	}
+	if d.validate != nil {
+		if problem := d.validate(raw, v); problem != "" {
+			return value{}, problem
+		}
+	}
 	return v, d.check(v)
 }
 
@@ -322,6 +325,25 @@ func boolHint(raw string) string {
 		return "; write true"
 	case "no", "off", "n", "disabled", "disable":
 		return "; write false"
+	}
+	return ""
+}
+
+// portDigits: go-redis keeps "06379" as written in Addr; a port is digits
+// without a sign or leading zero, so both read it alike.
+func portDigits(raw string, _ value) string {
+	if raw != "" && (raw[0] < '1' || raw[0] > '9') {
+		return "must be a port number from 1 to 65535, written without a sign or leading zero"
+	}
+	return ""
+}
+
+// clientNameChars: Redis refuses spaces and non-ASCII in CLIENT SETNAME.
+func clientNameChars(_ string, v value) string {
+	for _, r := range v.s {
+		if r <= ' ' || r >= 0x7f {
+			return "must be printable ASCII without spaces (Redis refuses others in CLIENT SETNAME)"
+		}
 	}
 	return ""
 }
@@ -375,11 +397,9 @@ func (d *settingDef) check(v value) string {
 		if v.s == "" {
 			return "is empty; unset it or give a value"
 		}
-		if d == &settings[setClientName] {
-			for _, r := range v.s {
-				if r <= ' ' || r >= 0x7f {
-					return "must be printable ASCII without spaces (Redis refuses others in CLIENT SETNAME)"
-				}
+		if d.validate != nil {
+			if problem := d.validate(v.s, v); problem != "" {
+				return problem
 			}
 		}
 		if strings.ContainsRune(v.s, 0) {

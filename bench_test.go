@@ -5,6 +5,7 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"fmt"
+	"maps"
 	"net"
 	"os"
 	"strconv"
@@ -171,6 +172,14 @@ func BenchmarkBuild(b *testing.B) {
 		"cluster-6-nodes": {"ENVIRONMENT": "production", "REDIS_TLS": "true", "REDIS_PASSWORD": "pw",
 			"REDIS_CLUSTER_NODES": "r0.internal:7000,r1.internal:7000,r2.internal:7000,r3.internal:7000,r4.internal:7000,r5.internal:7000"},
 	}
+	// The same URL set in a namespace where 200 other REDIS_* variables
+	// exist (other software's, no redisconfig name within two edits):
+	// the did-you-mean search must not make Build slow.
+	crowded := maps.Clone(sets["url"])
+	for i := range 200 {
+		crowded[fmt.Sprintf("REDIS_QUEUE_%03d_WORKER_ENDPOINT", i)] = "x"
+	}
+	sets["url-200-unknown-names"] = crowded
 	for name, vars := range sets {
 		b.Run(name, func(b *testing.B) {
 			b.ReportAllocs()
@@ -384,4 +393,33 @@ func BenchmarkPoolProfilesPaired(b *testing.B) {
 			b.ReportMetric(float64(failed.Load()), "errors")
 		})
 	}
+}
+
+// BenchmarkUnknownNamesPaired builds the URL set with and without 200 other
+// REDIS_* variables alternately in one loop and reports the ratio of their
+// times, so that the machine's noise hits both alike.
+func BenchmarkUnknownNamesPaired(b *testing.B) {
+	plain := map[string]string{"ENVIRONMENT": "production", "REDIS_URL": "rediss://app:pw@redis.internal:6380/2?pool_size=50&read_timeout=2s"}
+	crowded, others := maps.Clone(plain), maps.Clone(plain)
+	for i := range 200 {
+		crowded[fmt.Sprintf("REDIS_QUEUE_%03d_WORKER_ENDPOINT", i)] = "x"
+		others[fmt.Sprintf("QUEUE_%03d_WORKER_ENDPOINT_URL", i)] = "x" // the same count, not REDIS_*: the floor
+	}
+	var tPlain, tCrowded, tOthers time.Duration
+	for b.Loop() {
+		for _, c := range []struct {
+			vars map[string]string
+			acc  *time.Duration
+		}{{plain, &tPlain}, {crowded, &tCrowded}, {others, &tOthers}} {
+			start := time.Now()
+			if _, err := redisconfig.New().WithEnv(c.vars).Service("backend").Build(context.Background()); err != nil {
+				b.Fatal(err)
+			}
+			*c.acc += time.Since(start)
+		}
+	}
+	b.ReportMetric(float64(tCrowded)/float64(tPlain), "crowded/plain")
+	b.ReportMetric(float64(tCrowded)/float64(tOthers), "crowded/non-redis-200")
+	b.ReportMetric(float64(tPlain.Nanoseconds())/float64(b.N), "plain-ns/op")
+	b.ReportMetric(float64(tCrowded.Nanoseconds())/float64(b.N), "crowded-ns/op")
 }

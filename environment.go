@@ -190,7 +190,6 @@ func productionDefaults() map[settingID]string {
 	}
 }
 
-
 // isLoopback reports whether host names this machine.
 func isLoopback(host string) bool {
 	h := strings.ToLower(strings.TrimSuffix(host, "."))

@@ -16,6 +16,9 @@ const maxSuggestDistance = 2
 type suggester struct {
 	names []string // sorted, so that ties go to the first in sort order
 	masks []uint64 // the characters each name holds, as a bit set
+	// byLen lists the indexes of the names of each length, in sort order:
+	// a look-up visits only the lengths within maxSuggestDistance.
+	byLen [][]int
 }
 
 func newSuggester(names []string) *suggester {
@@ -26,6 +29,10 @@ func newSuggester(names []string) *suggester {
 	s := &suggester{names: names, masks: make([]uint64, len(names))}
 	for i, n := range names {
 		s.masks[i] = charMask(n)
+		for len(s.byLen) <= len(n) {
+			s.byLen = append(s.byLen, nil)
+		}
+		s.byLen[len(n)] = append(s.byLen[len(n)], i)
 	}
 	return s
 }
@@ -57,18 +64,24 @@ func charMask(s string) uint64 {
 // when none is that close.
 func (sg *suggester) closest(s string) (string, int) {
 	best, bestDist := "", maxSuggestDistance+1
-	ms := charMask(s)
-	for i, n := range sg.names {
-		if d := len(n) - len(s); d >= bestDist || -d >= bestDist {
-			continue
-		}
-		// Every character class one side has and the other lacks costs
-		// at least one edit.
-		if bits.OnesCount64(ms&^sg.masks[i]) >= bestDist || bits.OnesCount64(sg.masks[i]&^ms) >= bestDist {
-			continue
-		}
-		if d := boundedDistance(s, n, bestDist-1); d < bestDist {
-			best, bestDist = n, d
+	ms := uint64(0)
+	for l := max(0, len(s)-maxSuggestDistance); l <= len(s)+maxSuggestDistance && l < len(sg.byLen); l++ {
+		for _, i := range sg.byLen[l] {
+			n := sg.names[i]
+			if d := len(n) - len(s); d >= bestDist || -d >= bestDist {
+				continue
+			}
+			if ms == 0 {
+				ms = charMask(s)
+			}
+			// Every character class one side has and the other lacks
+			// costs at least one edit.
+			if bits.OnesCount64(ms&^sg.masks[i]) >= bestDist || bits.OnesCount64(sg.masks[i]&^ms) >= bestDist {
+				continue
+			}
+			if d := boundedDistance(s, n, bestDist); d < bestDist || d == bestDist && best != "" && n < best {
+				best, bestDist = n, d
+			}
 		}
 	}
 	if best == "" {
@@ -177,39 +190,55 @@ var foreignNames = map[string]string{
 // typo never passes as "unset": a well-known name from another library gets
 // the name to use; a name within two edits of a real one is a typo (an
 // error in staging and production, RuleNoUnknownVariables); the rest, which
-// other software sets too, are listed in one warning.
+// other software sets too, are counted in one warning that shows the first
+// few. The names come unsorted; only what is printed is put in order.
 func (r *resolution) warnUnknown(s *varScan) {
-	var others []string
+	type finding struct{ name, prefix, use string }
+	var foreign, typos []finding
+	var first []string // the first few of the rest, in sort order
+	others := 0
+	const shown = 5
 	for _, k := range s.unknown {
 		i := strings.Index(k, "REDIS_")
 		prefix, generic := k[:i], k[i:]
 		if use, ok := foreignNames[generic]; ok {
-			r.warn("%s is not read by redisconfig; set %s%s instead", k, prefix, use)
+			foreign = append(foreign, finding{k, prefix, use})
 			continue
 		}
-		best, _ := variableSuggester().closest(generic)
-		if best == "" {
-			others = append(others, k)
+		if best, _ := variableSuggester().closest(generic); best != "" {
+			typos = append(typos, finding{k, prefix, best})
 			continue
 		}
+		others++
+		if pos, _ := slices.BinarySearch(first, k); pos < shown {
+			first = slices.Insert(first, pos, k)
+			first = first[:min(len(first), shown)]
+		}
+	}
+	byName := func(a, b finding) int { return strings.Compare(a.name, b.name) }
+	slices.SortFunc(foreign, byName)
+	slices.SortFunc(typos, byName)
+	for _, f := range foreign {
+		r.warn("%s is not read by redisconfig; set %s%s instead", f.name, f.prefix, f.use)
+	}
+	for _, f := range typos {
 		switch r.outcome(RuleNoUnknownVariables) {
 		case fail:
-			r.fail(ErrInvalidValue, "variables", k,
+			r.fail(ErrInvalidValue, "variables", f.name,
 				"is not a redisconfig variable; did you mean %s%s? (%s refuses names this close to a real one; rename it, or call Relax(RuleNoUnknownVariables, reason))",
-				prefix, best, r.env)
+				f.prefix, f.use, r.env)
 		case warn:
-			r.warn("%s is not a redisconfig variable and is not read (did you mean %s%s?)", k, prefix, best)
+			r.warn("%s is not a redisconfig variable and is not read (did you mean %s%s?)", f.name, f.prefix, f.use)
 		}
 	}
 	switch {
-	case len(others) == 1:
-		r.warn("%s is not a redisconfig variable and is not read", others[0])
-	case len(others) > 1:
-		const shown = 5
-		list := strings.Join(others[:min(shown, len(others))], ", ")
-		if len(others) > shown {
+	case others == 1:
+		r.warn("%s is not a redisconfig variable and is not read", first[0])
+	case others > 1:
+		list := strings.Join(first, ", ")
+		if others > len(first) {
 			list += ", …"
 		}
-		r.warn("%d REDIS_* variables are not redisconfig variables and are not read: %s", len(others), list)
+		r.warn("%d REDIS_* variables are not redisconfig variables and are not read: %s", others, list)
 	}
 }

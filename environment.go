@@ -105,6 +105,8 @@ const (
 	EnvDialerRetries         = "REDIS_DIALER_RETRIES"
 	EnvDialerRetryTimeout    = "REDIS_DIALER_RETRY_TIMEOUT"
 	EnvContextTimeoutEnabled = "REDIS_CONTEXT_TIMEOUT_ENABLED"
+	EnvReadBufferSize        = "REDIS_READ_BUFFER_SIZE"
+	EnvWriteBufferSize       = "REDIS_WRITE_BUFFER_SIZE"
 	EnvDisableIdentity       = "REDIS_DISABLE_IDENTITY"
 	EnvIdentitySuffix        = "REDIS_IDENTITY_SUFFIX"
 	EnvUnstableResp3         = "REDIS_UNSTABLE_RESP3"

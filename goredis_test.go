@@ -162,3 +162,15 @@ func TestTypedConnects(t *testing.T) {
 	_, err = cluster.ConnectFailover(context.Background())
 	require.ErrorIs(t, err, ErrTopology)
 }
+
+// TestBufferSizes: the buffer settings reach every output.
+func TestBufferSizes(t *testing.T) {
+	t.Parallel()
+	cfg, err := New().WithEnv(map[string]string{EnvReadBufferSize: "65536"}).Pool().WriteBufferSize(8192).Build(context.Background())
+	require.NoError(t, err)
+	assert.Equal(t, 65536, cfg.Options().ReadBufferSize)
+	assert.Equal(t, 8192, cfg.Options().WriteBufferSize)
+	assert.Equal(t, 65536, cfg.UniversalOptions().ReadBufferSize)
+	_, err = New().WithEnv(map[string]string{EnvReadBufferSize: "-1"}).Build(context.Background())
+	require.ErrorIs(t, err, ErrInvalidValue)
+}

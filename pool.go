@@ -96,6 +96,14 @@ func (p *PoolBuilder) DialerRetryTimeout(d time.Duration) *PoolBuilder {
 	return p.dur(setDialerRetryTimeout, d)
 }
 
+// ReadBufferSize sets the bytes of each connection's read buffer.
+// Default: go-redis's 32 KiB.
+func (p *PoolBuilder) ReadBufferSize(n int) *PoolBuilder { return p.int(setReadBufferSize, n) }
+
+// WriteBufferSize sets the bytes of each connection's write buffer.
+// Default: go-redis's 32 KiB.
+func (p *PoolBuilder) WriteBufferSize(n int) *PoolBuilder { return p.int(setWriteBufferSize, n) }
+
 // ContextTimeout lets the deadline of a command's context bound the
 // command, besides the read and write timeouts. Default: false.
 func (p *PoolBuilder) ContextTimeout(on bool) *PoolBuilder {

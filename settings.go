@@ -12,6 +12,23 @@ import (
 	"github.com/redis/go-redis/v9"
 )
 
+// Adding a setting (CONTRIBUTING.md has the whole procedure):
+//
+//  1. its variable name as an exported constant in environment.go;
+//  2. an id below, in the group it belongs to (the order is the debug
+//     view's and the README table's);
+//  3. its row in the settings table: name, variable, URL parameter and the
+//     grammars that take it, topologies, setter, kind and range, and apply,
+//     which puts the value into redis.UniversalOptions (every output is
+//     derived from that, TestOutputsCarryEverySetting checks it);
+//  4. its setter on the sub-builder the row names (TestEverySettingHasASetter);
+//  5. a profile default in environment.go only if an environment needs one;
+//  6. REDISCONFIG_UPDATE_README=1 go test -run TestREADME . and a test of
+//     the behaviour.
+//
+// Nothing else needs to change: parsing, conflicts, provenance, the debug
+// view, the typed view and the README table all read this table.
+
 // settingID indexes the settings table. The order is the order of the debug
 // view and of the README's variable table.
 type settingID int
@@ -53,6 +70,8 @@ const (
 	setDialerRetries
 	setDialerRetryTimeout
 	setContextTimeoutEnabled
+	setReadBufferSize
+	setWriteBufferSize
 	setDisableIdentity
 	setIdentitySuffix
 	setUnstableResp3
@@ -178,6 +197,8 @@ var settings = [numSettings]settingDef{
 	setDialerRetries:         {name: "dialer_retries", env: EnvDialerRetries, param: "dialer_retries", urls: grammarCluster | grammarFailover, method: "Pool().DialerRetries", kind: kindInt, min: 1, max: maxInt32, apply: func(o *redis.UniversalOptions, v value) { o.DialerRetries = v.int() }, doc: "dial attempts per connection (go-redis default 5)"},
 	setDialerRetryTimeout:    {name: "dialer_retry_timeout", env: EnvDialerRetryTimeout, param: "dialer_retry_timeout", urls: grammarCluster | grammarFailover, method: "Pool().DialerRetryTimeout", kind: kindDuration, disable: true, apply: func(o *redis.UniversalOptions, v value) { o.DialerRetryTimeout = v.duration() }, doc: "wait between dial attempts (go-redis default 100ms)"},
 	setContextTimeoutEnabled: {name: "context_timeout_enabled", env: EnvContextTimeoutEnabled, param: "context_timeout_enabled", urls: grammarFailover, method: "Pool().ContextTimeout", kind: kindBool, apply: func(o *redis.UniversalOptions, v value) { o.ContextTimeoutEnabled = v.bool() }, doc: "let context deadlines bound commands"},
+	setReadBufferSize:        {name: "read_buffer_size", env: EnvReadBufferSize, method: "Pool().ReadBufferSize", kind: kindInt, min: 0, max: maxInt32, apply: func(o *redis.UniversalOptions, v value) { o.ReadBufferSize = v.int() }, doc: "bytes of each connection's read buffer (go-redis default 32 KiB)"},
+	setWriteBufferSize:       {name: "write_buffer_size", env: EnvWriteBufferSize, method: "Pool().WriteBufferSize", kind: kindInt, min: 0, max: maxInt32, apply: func(o *redis.UniversalOptions, v value) { o.WriteBufferSize = v.int() }, doc: "bytes of each connection's write buffer (go-redis default 32 KiB)"},
 	setDisableIdentity:       {name: "disable_identity", env: EnvDisableIdentity, param: "disableIdentity", urls: grammarFailover, method: "Connection().DisableIdentity", kind: kindBool, apply: func(o *redis.UniversalOptions, v value) { o.DisableIdentity = v.bool() }, doc: "skip CLIENT SETINFO on connect"},
 	setIdentitySuffix:        {name: "identity_suffix", env: EnvIdentitySuffix, param: "identitySuffix", urls: grammarFailover, method: "Connection().IdentitySuffix", kind: kindString, apply: func(o *redis.UniversalOptions, v value) { o.IdentitySuffix = v.s }, doc: "suffix of the CLIENT SETINFO library name"},
 	setUnstableResp3:         {name: "unstable_resp3", env: EnvUnstableResp3, param: "unstable_resp3", urls: grammarFailover, method: "Connection().UnstableResp3", kind: kindBool, apply: func(o *redis.UniversalOptions, v value) { o.UnstableResp3 = v.bool() }, doc: "allow RESP3 replies go-redis marks unstable"},

@@ -195,14 +195,8 @@ func (s *SecretsBuilder) OnRefreshError(fn func(secret string, err error)) *Secr
 }
 
 // The secrets a source can supply, their settings and default names.
-var secretKinds = []struct {
-	id          settingID
-	defaultName string
-}{
-	{setPasswordSecret, "redis-password"},
-	{setAuthTokenSecret, "redis-auth-token"},
-	{setCACertSecret, "redis-ca-cert"},
-}
+// secretNames are the settings that name a secret, in the table's order.
+var secretNames = []settingID{setPasswordSecret, setAuthTokenSecret, setCACertSecret}
 
 // fetchedSecret is the outcome of fetching one secret at Build.
 type fetchedSecret struct {
@@ -217,9 +211,9 @@ type fetchedSecret struct {
 // production, a warning and the variables in development and test.
 func (b *Builder) fetchSecrets(ctx context.Context, r *resolution) map[settingID]*fetchedSecret {
 	if b.secretSource == nil {
-		for _, k := range secretKinds {
-			if r.has(k.id) && r.srcs[k.id].Kind != SourceDefault {
-				r.fail(ErrMissing, settings[k.id].name, r.srcs[k.id].String(),
+		for _, id := range secretNames {
+			if r.has(id) && r.srcs[id].Kind != SourceDefault {
+				r.fail(ErrMissing, settings[id].name, r.srcs[id].String(),
 					"names a secret, but no secret source is configured; call Secrets().Source")
 			}
 		}
@@ -229,14 +223,14 @@ func (b *Builder) fetchSecrets(ctx context.Context, r *resolution) map[settingID
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 
-	out := make(map[settingID]*fetchedSecret, len(secretKinds))
+	out := make(map[settingID]*fetchedSecret, len(secretNames))
 	var wg sync.WaitGroup
-	for _, k := range secretKinds {
-		f := &fetchedSecret{name: k.defaultName}
-		if r.has(k.id) {
-			f.name, f.explicit = r.vals[k.id].s, true
+	for _, id := range secretNames {
+		f := &fetchedSecret{name: settings[id].secret}
+		if r.has(id) {
+			f.name, f.explicit = r.vals[id].s, true
 		}
-		out[k.id] = f
+		out[id] = f
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -245,8 +239,8 @@ func (b *Builder) fetchSecrets(ctx context.Context, r *resolution) map[settingID
 	}
 	wg.Wait()
 
-	for _, k := range secretKinds {
-		f := out[k.id]
+	for _, id := range secretNames {
+		f := out[id]
 		switch {
 		case f.err == nil && f.value.IsZero():
 			f.err = errors.New("is empty")
@@ -255,13 +249,13 @@ func (b *Builder) fetchSecrets(ctx context.Context, r *resolution) map[settingID
 		}
 		notFound := errors.Is(f.err, ErrSecretNotFound)
 		if notFound && !f.explicit {
-			delete(out, k.id) // a default name may be missing
+			delete(out, id) // a default name may be missing
 			continue
 		}
-		delete(out, k.id)
+		delete(out, id)
 		problem := secretProblem(f.err, timeout)
 		if r.strict() {
-			r.fail(ErrMissing, settings[k.id].name, "secret "+quote(f.name), "%s; %s never falls back to variables", problem, r.env)
+			r.fail(ErrMissing, settings[id].name, "secret "+quote(f.name), "%s; %s never falls back to variables", problem, r.env)
 			continue
 		}
 		r.warn("secret %s: %s; falling back to the variables", quote(f.name), problem)

@@ -145,6 +145,12 @@ type settingDef struct {
 	// disable: for durations, zero or negative means "disabled" (-1 in
 	// go-redis); for ints, -1 means disabled.
 	disable bool
+	// tlsOnly: the setting means nothing with TLS off (set anyway, it is a
+	// conflict).
+	tlsOnly bool
+	// secret is the default name of the secret the setting names, for the
+	// settings that name a secret in the secret source.
+	secret string
 	// validate checks what the kind's parse cannot: a rule of this one
 	// setting. It returns the problem, or "".
 	validate func(raw string, v value) string
@@ -170,12 +176,12 @@ var settings = [numSettings]settingDef{
 	setProtocol:   {name: "protocol", env: EnvProtocol, param: "protocol", method: "Connection().Protocol", kind: kindInt, min: 2, max: 3, apply: func(o *redis.UniversalOptions, v value) { o.Protocol = v.int() }, doc: "RESP version, 2 or 3 (go-redis default 3)"},
 
 	setTLS:           {name: "tls", env: EnvTLS, alias: EnvSSL, method: "TLS().Enable", kind: kindBool, doc: "connect over TLS (rediss:// sets it)"},
-	setTLSCAFile:     {name: "tls_ca_file", env: EnvTLSCAFile, method: "TLS().CAFile", kind: kindPath, doc: "PEM bundle of CAs to trust instead of the system roots"},
-	setTLSCertFile:   {name: "tls_cert_file", env: EnvTLSCertFile, method: "TLS().ClientCertFile", kind: kindPath, doc: "PEM client certificate (with REDIS_TLS_KEY_FILE)"},
-	setTLSKeyFile:    {name: "tls_key_file", env: EnvTLSKeyFile, method: "TLS().ClientCertFile", kind: kindPath, doc: "PEM client private key (with REDIS_TLS_CERT_FILE)"},
-	setTLSServerName: {name: "tls_server_name", env: EnvTLSServerName, method: "TLS().ServerName", kind: kindHost, doc: "name to verify the server certificate against (default: the host)"},
-	setTLSMinVersion: {name: "tls_min_version", env: EnvTLSMinVersion, method: "TLS().MinVersion", kind: kindTLSVersion, doc: "1.2 (default) or 1.3"},
-	setTLSSkipVerify: {name: "tls_insecure_skip_verify", env: EnvTLSInsecureSkipVerify, param: "skip_verify", urls: grammarStandalone | grammarFailover, method: "TLS().InsecureSkipVerify", kind: kindBool, doc: "skip certificate verification (never in staging or production)"},
+	setTLSCAFile:     {name: "tls_ca_file", env: EnvTLSCAFile, method: "TLS().CAFile", tlsOnly: true, kind: kindPath, doc: "PEM bundle of CAs to trust instead of the system roots"},
+	setTLSCertFile:   {name: "tls_cert_file", env: EnvTLSCertFile, method: "TLS().ClientCertFile", tlsOnly: true, kind: kindPath, doc: "PEM client certificate (with REDIS_TLS_KEY_FILE)"},
+	setTLSKeyFile:    {name: "tls_key_file", env: EnvTLSKeyFile, method: "TLS().ClientCertFile", tlsOnly: true, kind: kindPath, doc: "PEM client private key (with REDIS_TLS_CERT_FILE)"},
+	setTLSServerName: {name: "tls_server_name", env: EnvTLSServerName, method: "TLS().ServerName", tlsOnly: true, kind: kindHost, doc: "name to verify the server certificate against (default: the host)"},
+	setTLSMinVersion: {name: "tls_min_version", env: EnvTLSMinVersion, method: "TLS().MinVersion", tlsOnly: true, kind: kindTLSVersion, doc: "1.2 (default) or 1.3"},
+	setTLSSkipVerify: {name: "tls_insecure_skip_verify", env: EnvTLSInsecureSkipVerify, param: "skip_verify", urls: grammarStandalone | grammarFailover, method: "TLS().InsecureSkipVerify", tlsOnly: true, kind: kindBool, doc: "skip certificate verification (never in staging or production)"},
 
 	setPoolSize:              {name: "pool_size", env: EnvPoolSize, param: "pool_size", method: "Pool().Size", kind: kindInt, min: 0, max: maxInt32, apply: func(o *redis.UniversalOptions, v value) { o.PoolSize = v.int() }, doc: "connections per node (go-redis default 10 per CPU)"},
 	setMinIdleConns:          {name: "min_idle_conns", env: EnvMinIdleConns, param: "min_idle_conns", method: "Pool().MinIdleConns", kind: kindInt, min: 0, max: maxInt32, apply: func(o *redis.UniversalOptions, v value) { o.MinIdleConns = v.int() }, doc: "idle connections kept open"},
@@ -216,9 +222,9 @@ var settings = [numSettings]settingDef{
 	setReplicaOnly:             {name: "replica_only", env: EnvSentinelReplicaOnly, param: "replica_only", urls: grammarFailover, topos: topoSentinel, method: "Sentinel().ReplicaOnly", kind: kindBool, doc: "connect to replicas only"},
 	setUseDisconnectedReplicas: {name: "use_disconnected_replicas", env: EnvSentinelUseDisconnected, param: "use_disconnected_replicas", urls: grammarFailover, topos: topoSentinel, method: "Sentinel().UseDisconnectedReplicas", kind: kindBool, doc: "also use replicas cut off from the master"},
 
-	setPasswordSecret:  {name: "password_secret", env: EnvPasswordSecret, method: "Secrets().PasswordSecret", kind: kindString, doc: "secret holding the password (default redis-password, with a source)"},
-	setAuthTokenSecret: {name: "auth_token_secret", env: EnvAuthTokenSecret, method: "Secrets().AuthTokenSecret", kind: kindString, doc: "secret holding a rotating auth token (default redis-auth-token)"},
-	setCACertSecret:    {name: "ca_cert_secret", env: EnvCACertSecret, method: "Secrets().CACertSecret", kind: kindString, doc: "secret holding the CA bundle (default redis-ca-cert)"},
+	setPasswordSecret:  {name: "password_secret", env: EnvPasswordSecret, method: "Secrets().PasswordSecret", secret: "redis-password", kind: kindString, doc: "secret holding the password (default redis-password, with a source)"},
+	setAuthTokenSecret: {name: "auth_token_secret", env: EnvAuthTokenSecret, method: "Secrets().AuthTokenSecret", secret: "redis-auth-token", kind: kindString, doc: "secret holding a rotating auth token (default redis-auth-token)"},
+	setCACertSecret:    {name: "ca_cert_secret", env: EnvCACertSecret, method: "Secrets().CACertSecret", secret: "redis-ca-cert", kind: kindString, doc: "secret holding the CA bundle (default redis-ca-cert)"},
 	setSecretsTimeout:  {name: "secrets_timeout", env: EnvSecretsTimeout, method: "Secrets().Timeout", kind: kindDuration, doc: "fetching all secrets at Build, and each refresh, at most"},
 	setSecretsRefresh:  {name: "secrets_refresh", env: EnvSecretsRefresh, method: "Secrets().Refresh", kind: kindDuration, disable: true, doc: "read a rotating password or token again this often (0: never)"},
 

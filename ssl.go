@@ -68,15 +68,12 @@ func (t *TLSBuilder) InsecureSkipVerify(skip bool) *TLSBuilder {
 	return t
 }
 
-// tlsDetails are the settings that mean nothing without TLS on.
-var tlsDetails = []settingID{setTLSCAFile, setTLSCertFile, setTLSKeyFile, setTLSServerName, setTLSMinVersion, setTLSSkipVerify}
-
 // tlsConfig builds the tls.Config from the resolved settings, reading and
 // checking every file it names. It returns nil with TLS off.
 func (r *resolution) tlsConfig(host string) *tls.Config {
 	if !r.vals[setTLS].bool() {
-		for _, id := range tlsDetails {
-			if r.has(id) && !(id == setTLSSkipVerify && !r.vals[id].bool()) {
+		for id := range settingID(numSettings) {
+			if settings[id].tlsOnly && r.has(id) && !(id == setTLSSkipVerify && !r.vals[id].bool()) {
 				r.fail(ErrConflict, settings[id].name, r.srcs[id].String(),
 					"is set but TLS is off; set %s=true (or use a rediss:// URL), or remove it", EnvTLS)
 			}

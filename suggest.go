@@ -181,8 +181,9 @@ var foreignNames = map[string]string{
 func (r *resolution) warnUnknown(s *varScan) {
 	var others []string
 	for _, k := range s.unknown {
-		i := strings.Index(k, "REDIS_")
-		prefix, generic := k[:i], k[i:]
+		key, _, _ := strings.Cut(k, " (") // "REDIS_HOTS (.env:3)": the name and its origin
+		i := strings.Index(key, "REDIS_")
+		prefix, generic := key[:i], key[i:]
 		if use, ok := foreignNames[generic]; ok {
 			r.warn("%s is not read by redisconfig; set %s%s instead", k, prefix, use)
 			continue

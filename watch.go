@@ -53,16 +53,21 @@ const watchEvery = 500 * time.Millisecond
 // b must not be changed while Watch runs; onChange runs on Watch's
 // goroutine.
 func Watch(ctx context.Context, b *Builder, onChange func(Change)) error {
-	return watch(ctx, b, watchEvery, onChange)
+	return watch(ctx, b, watchEvery, nil, onChange)
 }
 
-func watch(ctx context.Context, b *Builder, every time.Duration, onChange func(Change)) error {
+// watch is Watch with its interval, and ready called once the first build
+// has been taken and its files stamped (for tests).
+func watch(ctx context.Context, b *Builder, every time.Duration, ready func(), onChange func(Change)) error {
 	cur, err := b.Build(ctx)
 	if err != nil {
 		return err
 	}
 	files := b.watchedFiles(cur)
 	stamps := stampFiles(files)
+	if ready != nil {
+		ready()
+	}
 	tick := time.NewTicker(every)
 	defer tick.Stop()
 	for {

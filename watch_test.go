@@ -22,11 +22,17 @@ func startWatch(t *testing.T, b *Builder) <-chan Change {
 	ctx, cancel := context.WithCancel(context.Background())
 	changes := make(chan Change, 16)
 	done := make(chan error, 1)
-	go func() { done <- watch(ctx, b, 5*time.Millisecond, func(c Change) { changes <- c }) }()
+	ready := make(chan struct{})
+	go func() { done <- watch(ctx, b, 5*time.Millisecond, func() { close(ready) }, func(c Change) { changes <- c }) }()
 	t.Cleanup(func() {
 		cancel()
 		assert.ErrorIs(t, <-done, context.Canceled)
 	})
+	select {
+	case <-ready:
+	case err := <-done:
+		t.Fatalf("watch ended: %v", err)
+	}
 	return changes
 }
 

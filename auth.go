@@ -58,6 +58,7 @@ type credentials struct {
 	provider func(ctx context.Context) (string, string, error)
 	stream   auth.StreamingCredentialsProvider
 	rotator  *rotator
+	file     *filePassword // a password file, read again as it changes (reload.go)
 }
 
 func (cr *credentials) present() bool { return cr.kind != credNone }
@@ -72,6 +73,11 @@ func (cr *credentials) apply(u *redis.UniversalOptions) {
 	switch cr.kind {
 	case credPassword:
 		u.Password = cr.password.Reveal()
+		if cr.file != nil {
+			// Password keeps the value read at Build for code that copies
+			// it; go-redis asks the provider first.
+			u.CredentialsProviderContext = cr.file.credentials
+		}
 	case credRotating:
 		u.CredentialsProviderContext = cr.rotator.credentials
 	case credProvider:
@@ -98,6 +104,9 @@ func (cr *credentials) describe() string {
 func (cr *credentials) current(ctx context.Context) (string, string, error) {
 	switch cr.kind {
 	case credPassword:
+		if cr.file != nil {
+			return cr.file.credentials(ctx)
+		}
 		return cr.username, cr.password.Reveal(), nil
 	case credRotating:
 		return cr.rotator.credentials(ctx)
@@ -190,6 +199,9 @@ func (r *resolution) settleCredentials(b *Builder) {
 				every: r.vals[setSecretsRefresh].duration(), timeout: r.vals[setSecretsTimeout].duration(),
 				onError: b.onRefreshError, value: r.rotating.value.Reveal(), fetchedAt: time.Now(),
 			}
+		}
+		if pw.kind == credPassword {
+			pw.file = r.passwordFile(b, pw.username, pw.password) // reload.go
 		}
 		forms = append(forms, pw)
 	}

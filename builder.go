@@ -46,6 +46,8 @@ type Builder struct {
 
 	secretSource   SecretSource
 	onRefreshError func(string, error)
+
+	extra extraSources // Lookup and DotEnv (lookup.go, dotenv.go)
 }
 
 // New returns a Builder that reads variables from the process environment.
@@ -185,6 +187,7 @@ func (b *Builder) Build(ctx context.Context) (*Config, error) {
 	r.warnings = append(r.warnings, b.notes...)
 	vs := b.scanVariables()
 	b.detectEnvironment(r, vs)
+	b.scanDotEnv(r, vs) // dotenv.go: only once the environment is known
 	b.checkService(r)
 	b.resolve(r, vs)
 	r.applySecrets(b.fetchSecrets(ctx, r))

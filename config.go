@@ -51,6 +51,7 @@ func (b *Builder) assemble(r *resolution) {
 	}
 	r.checkPool()
 	c.tlsConfig = r.tlsConfig(host)
+	r.reloadingCA(b, c.tlsConfig) // reload.go: the CA file is read again when it changes
 	r.defaultClientName(b.service)
 	r.settleCredentials(b)
 	c.creds = r.creds

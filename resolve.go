@@ -99,6 +99,8 @@ const (
 	rungCode uint8 = iota
 	rungPrefixed
 	rungGeneric
+	rungDotEnvPrefixed // .env files, development and test only (dotenv.go)
+	rungDotEnvGeneric
 	rungDefault
 )
 
@@ -130,7 +132,9 @@ func (r *resolution) strict() bool { return r.outcome(RuleNoConflicts) == fail }
 //
 //  1. code (setters, Connection().PasswordFile, Connection().URL's parts),
 //  2. service-prefixed variables (AUTH_REDIS_X, AUTH_REDIS_X_FILE, AUTH_REDIS_URL's parts),
-//  3. generic variables (REDIS_X, REDIS_X_FILE, REDIS_URL's parts),
+//     from the environment (or WithEnv) and every lookup source alike,
+//  3. generic variables (REDIS_X, REDIS_X_FILE, REDIS_URL's parts), the same,
+//     then the same two rungs again from .env files (development and test only),
 //  4. the environment profile's default,
 //  5. go-redis's default (the field is left zero).
 //
@@ -173,7 +177,7 @@ func (b *Builder) resolve(r *resolution, vs *varScan) {
 		if ok && urlRung == 0 {
 			cands, ok = u.appendCandidate(cands, id)
 		}
-		for vr := uint8(0); ok && len(cands) == 0 && vr < 2; vr++ {
+		for vr := uint8(0); ok && len(cands) == 0 && vr < varRungs; vr++ {
 			rung = rungPrefixed + vr
 			cands, ok = r.variableCandidates(id, hits, vr, cands)
 			if ok && int(vr)+1 == urlRung {
@@ -195,6 +199,7 @@ func (b *Builder) resolve(r *resolution, vs *varScan) {
 		r.errs = append(r.errs, u.errs...)
 	}
 	r.warnUnknown(vs)
+	r.reportTwins(vs) // lookup.go
 }
 
 // profileDefault is rung 4; rung 5 is leaving the setting unset.

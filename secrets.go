@@ -86,7 +86,7 @@ func (f SecretSourceFunc) Fetch(ctx context.Context, name string) (Secret, error
 // the secret ("redis-password"), as Kubernetes mounts them. One trailing
 // newline is dropped.
 func DirSecrets(dir string) SecretSource {
-	return SecretSourceFunc(func(_ context.Context, name string) (Secret, error) {
+	return &dirSecrets{dir: dir, stamps: map[string]fileStamp{}, SecretSourceFunc: func(_ context.Context, name string) (Secret, error) { // reload.go
 		if name == "" || strings.ContainsAny(name, `/\`) || name == "." || name == ".." {
 			return Secret{}, fmt.Errorf("redisconfig: secret name %s is not a file name", quote(name))
 		}
@@ -99,7 +99,7 @@ func DirSecrets(dir string) SecretSource {
 			return Secret{}, errors.New("redisconfig: secret " + quote(name) + ": " + problem)
 		}
 		return NewSecret(text), nil
-	})
+	}}
 }
 
 // VariableSecrets reads secrets from variables through lookup (os.LookupEnv
@@ -412,7 +412,7 @@ type rotator struct {
 
 func (rt *rotator) credentials(ctx context.Context) (string, string, error) {
 	rt.mu.Lock()
-	if rt.fetching || time.Since(rt.fetchedAt) < rt.every {
+	if rt.fetching || time.Since(rt.fetchedAt) < rt.every && !rt.sourceChanged() {
 		v := rt.value
 		rt.mu.Unlock()
 		return rt.username, v, nil

@@ -6,10 +6,8 @@ import (
 	"encoding/pem"
 	"errors"
 	"io/fs"
-	"log/slog"
 	"os"
 	"strings"
-	"sync"
 	"time"
 )
 
@@ -111,8 +109,8 @@ func (r *resolution) tlsConfig(host string) *tls.Config {
 	switch {
 	case certSet && keySet:
 		if cert, ok := r.readKeyPair(); ok {
-			reload := newCertReloader(r.vals[setTLSCertFile].s, r.vals[setTLSKeyFile].s, cert)
-			cfg.GetClientCertificate = reload.get
+			reload := newCertReloader(r.vals[setTLSCertFile].s, r.vals[setTLSKeyFile].s, cert) // reload.go
+			cfg.GetClientCertificate = getClientCertificate(reload)
 		}
 	case certSet:
 		r.fail(ErrMissing, "tls_key_file", r.srcs[setTLSCertFile].String(),
@@ -221,54 +219,4 @@ func readFile(path string) ([]byte, string) {
 		err = pe.Err
 	}
 	return nil, "file " + quote(path) + " cannot be read: " + err.Error()
-}
-
-// certReloader serves the client certificate to every new TLS connection
-// and loads the files again when either changes (size or modification
-// time), so a renewed certificate is used without a restart. A pair that
-// fails to load keeps the last good one in use.
-type certReloader struct {
-	certPath, keyPath string
-
-	mu        sync.Mutex
-	cert      *tls.Certificate
-	certStamp fileStamp
-	keyStamp  fileStamp
-}
-
-type fileStamp struct {
-	mod  time.Time
-	size int64
-}
-
-func stamp(path string) fileStamp {
-	fi, err := os.Stat(path)
-	if err != nil {
-		return fileStamp{}
-	}
-	return fileStamp{fi.ModTime(), fi.Size()}
-}
-
-func newCertReloader(certPath, keyPath string, cert tls.Certificate) *certReloader {
-	return &certReloader{certPath: certPath, keyPath: keyPath, cert: &cert,
-		certStamp: stamp(certPath), keyStamp: stamp(keyPath)}
-}
-
-func (c *certReloader) get(*tls.CertificateRequestInfo) (*tls.Certificate, error) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	cs, ks := stamp(c.certPath), stamp(c.keyPath)
-	if cs == c.certStamp && ks == c.keyStamp {
-		return c.cert, nil
-	}
-	cert, err := tls.LoadX509KeyPair(c.certPath, c.keyPath)
-	if err != nil {
-		// Likely caught between writing the certificate and the key: keep
-		// the old pair and try again on the next connection.
-		slog.Warn("redisconfig: reloading the TLS client certificate failed; keeping the previous one",
-			"cert_file", c.certPath, "key_file", c.keyPath, "error", err)
-		return c.cert, nil
-	}
-	c.cert, c.certStamp, c.keyStamp = &cert, cs, ks
-	return c.cert, nil
 }

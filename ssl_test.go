@@ -36,7 +36,11 @@ func TestTLSFromVariables(t *testing.T) {
 	got, err := o.TLSConfig.GetClientCertificate(nil)
 	require.NoError(t, err)
 	assert.Equal(t, mustLeaf(t, client.CertPEM).SerialNumber, mustLeaf(t, got.Certificate[0]).SerialNumber)
-	assert.False(t, o.TLSConfig.InsecureSkipVerify)
+	// The CA file is read again when it changes, so the built-in check
+	// (which reads RootCAs once) is replaced by VerifyConnection against the
+	// current bundle (reload.go; TestFileRotationUnderLoad proves it refuses
+	// a server the bundle does not vouch for).
+	assert.True(t, !o.TLSConfig.InsecureSkipVerify || o.TLSConfig.VerifyConnection != nil)
 
 	again := cfg.Options()
 	assert.NotSame(t, o.TLSConfig, again.TLSConfig, "each call clones the tls.Config")

@@ -199,8 +199,9 @@ func (r *resolution) warnUnknown(s *varScan) {
 	others := 0
 	const shown = 5
 	for _, k := range s.unknown {
-		i := strings.Index(k, "REDIS_")
-		prefix, generic := k[:i], k[i:]
+		key, _, _ := strings.Cut(k, " (") // "REDIS_HOTS (.env:3)": the name and its origin
+		i := strings.Index(key, "REDIS_")
+		prefix, generic := key[:i], key[i:]
 		if use, ok := foreignNames[generic]; ok {
 			foreign = append(foreign, finding{k, prefix, use})
 			continue

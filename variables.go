@@ -18,23 +18,34 @@ const (
 
 // varHit is one variable that names a setting.
 type varHit struct {
-	id   settingID
-	rung uint8 // 0: service-prefixed, 1: generic
-	form varForm
-	name string // as written, prefix and all
-	raw  string
+	id     settingID
+	rung   uint8 // 0: service-prefixed, 1: generic; 2 and 3: the same from .env files (dotenv.go)
+	form   varForm
+	origin uint8  // 0: the environment or WithEnv; 1, 2, ...: lookup sources in order (lookup.go)
+	name   string // as written, prefix and all, with its origin: "REDIS_URL (koanf)"
+	raw    string
 }
+
+// varRungs is the number of variable rungs: the environment and lookup
+// sources (prefixed, generic), then .env files (prefixed, generic).
+const varRungs = 4
 
 // varScan is what one pass over the variables found: the settings' values,
 // the URLs, ENVIRONMENT, and REDIS_* names that mean nothing to redisconfig.
 type varScan struct {
-	hits    []varHit // sorted by setting, rung, form
-	url     [2]struct{ name, raw string }
-	hasURL  [2]bool
+	hits    []varHit // sorted by setting, rung, form, origin
+	url     [varRungs]struct{ name, raw string }
+	hasURL  [varRungs]bool
 	env     string // the value of the environment variable read
 	envName string // its name: ENVIRONMENT or one EnvironmentFrom gave
+	envKey  string // envName without the source's label
 	hasEnv  bool
 	unknown []string
+	// twins are one variable given by two sources with different values
+	// (a URL or the environment; settings' twins meet as candidates).
+	twins []twin
+	// problems met while reading lookup sources and .env files.
+	problems []*Error
 }
 
 // varKey is a generic variable's place in the settings table.
@@ -65,57 +76,104 @@ var varIndex = sync.OnceValue(func() map[string]varKey {
 // scanVariables reads the variables once, in one pass over them, rather
 // than asking for each of the settings' many possible names: a service's
 // environment holds a handful of REDIS_* variables among many others.
+// Lookup sources, which cannot be listed, are asked for every name
+// (lookup.go).
 func (b *Builder) scanVariables() *varScan {
 	s := &varScan{}
-	prefix := ""
-	if b.service != "" {
-		prefix = b.envPrefix()
-	}
-	envVars := b.envVars
-	if len(envVars) == 0 {
-		envVars = []string{EnvEnvironment}
-	}
-	visit := func(k, v string) {
-		if rank := slices.Index(envVars, k); rank >= 0 {
-			// The first of the environment variables that is set wins.
-			if !s.hasEnv || rank < slices.Index(envVars, s.envName) {
-				s.env, s.envName, s.hasEnv = v, k, true
-			}
-			return
-		}
-		rung, generic := uint8(1), k
-		if prefix != "" && strings.HasPrefix(k, prefix) {
-			if rest := k[len(prefix):]; strings.HasPrefix(rest, "REDIS_") {
-				rung, generic = 0, rest
-			}
-		}
-		if !strings.HasPrefix(generic, "REDIS_") {
-			return
-		}
-		if generic == EnvURL {
-			s.url[rung], s.hasURL[rung] = struct{ name, raw string }{k, v}, true
-			return
-		}
-		key, ok := varIndex()[generic]
-		if !ok {
-			if generic != EnvSecretsProject {
-				s.unknown = append(s.unknown, k)
-			}
-			return
-		}
-		s.hits = append(s.hits, varHit{id: key.id, rung: rung, form: key.form, name: k, raw: v})
-	}
+	sc := b.scanner()
 	if b.vars != nil {
 		for k, v := range b.vars {
-			visit(k, v)
+			sc.visit(s, k, v, variableOrigin{})
 		}
 	} else {
 		for _, kv := range os.Environ() {
 			if k, v, ok := strings.Cut(kv, "="); ok {
-				visit(k, v)
+				sc.visit(s, k, v, variableOrigin{})
 			}
 		}
 	}
+	b.scanLookups(s, sc)
+	s.sort()
+	return s
+}
+
+// scanner files variables under their settings for one builder.
+type scanner struct {
+	prefix  string
+	envVars []string // the environment's variables, first wins
+}
+
+func (b *Builder) scanner() scanner {
+	sc := scanner{envVars: b.envVars}
+	if b.service != "" {
+		sc.prefix = b.envPrefix()
+	}
+	if len(sc.envVars) == 0 {
+		sc.envVars = []string{EnvEnvironment}
+	}
+	return sc
+}
+
+// variableOrigin says where a variable was read: the environment (zero), a
+// lookup source, or a line of a .env file.
+type variableOrigin struct {
+	label  string // "koanf", "dev.env:12"; empty for the environment
+	origin uint8
+	dotenv bool
+}
+
+// visit files one variable under its setting.
+func (sc scanner) visit(s *varScan, k, v string, o variableOrigin) {
+	name := k
+	if o.label != "" {
+		name = k + " (" + o.label + ")"
+	}
+	if rank := slices.Index(sc.envVars, k); rank >= 0 {
+		// The first of the environment variables that is set wins; the
+		// same one from two sources must agree.
+		switch {
+		case !s.hasEnv || rank < slices.Index(sc.envVars, s.envKey):
+			s.env, s.envName, s.envKey, s.hasEnv = v, name, k, true
+		case k == s.envKey && v != s.env:
+			s.twins = append(s.twins, twin{setting: "environment", first: s.envName, also: name})
+		}
+		return
+	}
+	rung, generic := uint8(1), k
+	if sc.prefix != "" && strings.HasPrefix(k, sc.prefix) {
+		if rest := k[len(sc.prefix):]; strings.HasPrefix(rest, "REDIS_") {
+			rung, generic = 0, rest
+		}
+	}
+	if !strings.HasPrefix(generic, "REDIS_") {
+		return
+	}
+	if o.dotenv {
+		rung += 2
+	}
+	if generic == EnvURL {
+		u := &s.url[rung]
+		switch {
+		case !s.hasURL[rung]:
+			u.name, u.raw, s.hasURL[rung] = name, v, true
+		case u.raw != v:
+			s.twins = append(s.twins, twin{setting: "url", first: u.name, also: name})
+		}
+		return
+	}
+	key, ok := varIndex()[generic]
+	if !ok {
+		// The environment lists each name once; only other sources can
+		// repeat one (and they are few).
+		if generic != EnvSecretsProject && (o.label == "" || !slices.Contains(s.unknown, name)) {
+			s.unknown = append(s.unknown, name)
+		}
+		return
+	}
+	s.hits = append(s.hits, varHit{id: key.id, rung: rung, form: key.form, origin: o.origin, name: name, raw: v})
+}
+
+func (s *varScan) sort() {
 	slices.SortFunc(s.hits, func(a, b varHit) int {
 		if a.id != b.id {
 			return int(a.id) - int(b.id)
@@ -123,10 +181,12 @@ func (b *Builder) scanVariables() *varScan {
 		if a.rung != b.rung {
 			return int(a.rung) - int(b.rung)
 		}
-		return int(a.form) - int(b.form)
+		if a.form != b.form {
+			return int(a.form) - int(b.form)
+		}
+		return int(a.origin) - int(b.origin)
 	})
 	// s.unknown stays unsorted: warnUnknown orders only what it prints.
-	return s
 }
 
 // forSetting returns the hits for one setting (a sub-slice of the sorted

@@ -34,6 +34,7 @@ var snippetImports = map[string]string{
 	"redisconfig":     "github.com/redisconfig/redisconfig",
 	"redisconfigtest": "github.com/redisconfig/redisconfig/redisconfigtest",
 	"gcpsecrets":      "github.com/redisconfig/redisconfig/gcpsecrets",
+	"koanf":           "github.com/knadh/koanf/v2",
 }
 
 // snippetPreamble declares what snippets take as given.

@@ -23,7 +23,9 @@ func startWatch(t *testing.T, b *Builder) <-chan Change {
 	changes := make(chan Change, 16)
 	done := make(chan error, 1)
 	ready := make(chan struct{})
-	go func() { done <- watch(ctx, b, 5*time.Millisecond, func() { close(ready) }, func(c Change) { changes <- c }) }()
+	go func() {
+		done <- watch(ctx, b, 5*time.Millisecond, func() { close(ready) }, func(c Change) { changes <- c })
+	}()
 	t.Cleanup(func() {
 		cancel()
 		assert.ErrorIs(t, <-done, context.Canceled)

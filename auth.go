@@ -180,7 +180,8 @@ func (c *Config) Credentials(ctx context.Context) (username string, password Sec
 // first in go-redis's own order wins: streaming provider, provider,
 // password).
 func (r *resolution) settleCredentials(b *Builder) {
-	var forms []credentials
+	var buf [3]credentials // on the stack: at most one of each kind
+	forms := buf[:0]
 	if b.streaming != nil {
 		forms = append(forms, credentials{kind: credStreaming, stream: b.streaming,
 			source: Source{Kind: SourceCode, Name: "Connection().StreamingCredentialsProvider"}})

@@ -42,9 +42,10 @@ const (
 	credRotating           // a password or auth token the secret source rotates
 	credProvider           // Connection().CredentialsProvider
 	credStreaming          // Connection().StreamingCredentialsProvider
+	credToken              // identity tokens: REDIS_AUTH or Connection().TokenSource (token.go)
 )
 
-var credKindNames = [...]string{"none", "password", "rotating secret", "provider", "streaming provider"}
+var credKindNames = [...]string{"none", "password", "rotating secret", "provider", "streaming provider", "token"}
 
 // credentials is a Config's one source of credentials. Everything secret in
 // it sits behind a pointer (Secret, *rotator, funcs), so printing a Config
@@ -59,6 +60,8 @@ type credentials struct {
 	stream   auth.StreamingCredentialsProvider
 	rotator  *rotator
 	file     *filePassword // a password file, read again as it changes (reload.go)
+	tokens   *tokenCache   // credToken (token.go)
+	reauth   bool          // credToken: re-authenticate live connections
 }
 
 func (cr *credentials) present() bool { return cr.kind != credNone }
@@ -84,6 +87,11 @@ func (cr *credentials) apply(u *redis.UniversalOptions) {
 		u.CredentialsProviderContext = cr.provider
 	case credStreaming:
 		u.StreamingCredentialsProvider = cr.stream
+	case credToken:
+		u.CredentialsProviderContext = cr.tokens.credentials
+		if cr.reauth {
+			u.StreamingCredentialsProvider = cr.tokens
+		}
 	}
 }
 
@@ -96,6 +104,8 @@ func (cr *credentials) describe() string {
 		return "password: " + redacted + " (rotating secret " + cr.rotator.name + ")"
 	case credNone:
 		return ""
+	case credToken:
+		return "credentials: " + cr.tokens.describe()
 	}
 	return "credentials: " + credKindNames[cr.kind]
 }
@@ -114,6 +124,8 @@ func (cr *credentials) current(ctx context.Context) (string, string, error) {
 		return cr.provider(ctx)
 	case credStreaming:
 		return streamedCredentials(ctx, cr.stream)
+	case credToken:
+		return cr.tokens.credentials(ctx)
 	}
 	return cr.username, "", nil
 }
@@ -180,8 +192,11 @@ func (c *Config) Credentials(ctx context.Context) (username string, password Sec
 // first in go-redis's own order wins: streaming provider, provider,
 // password).
 func (r *resolution) settleCredentials(b *Builder) {
-	var buf [3]credentials // on the stack: at most one of each kind
+	var buf [4]credentials // on the stack: at most one of each kind
 	forms := buf[:0]
+	if r.token != nil { // cloudauth: first, as go-redis takes a streaming provider first
+		forms = append(forms, *r.token)
+	}
 	if b.streaming != nil {
 		forms = append(forms, credentials{kind: credStreaming, stream: b.streaming,
 			source: Source{Kind: SourceCode, Name: "Connection().StreamingCredentialsProvider"}})
@@ -214,7 +229,7 @@ func (r *resolution) settleCredentials(b *Builder) {
 	for _, other := range forms[1:] {
 		r.conflict("credentials", win.source, other.source, "give credentials twice")
 	}
-	if win.kind == credProvider || win.kind == credStreaming {
+	if win.kind == credProvider || win.kind == credStreaming || win.kind == credToken {
 		if r.has(setUsername) {
 			r.conflict("username", win.source, r.srcs[setUsername], "give a user name twice (the provider returns one)")
 		}

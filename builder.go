@@ -48,6 +48,8 @@ type Builder struct {
 	onRefreshError func(string, error)
 
 	extra extraSources // Lookup and DotEnv (lookup.go, dotenv.go)
+
+	tokenSource TokenSource // cloudauth: Connection().TokenSource (token.go)
 }
 
 // New returns a Builder that reads variables from the process environment.

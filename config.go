@@ -53,6 +53,7 @@ func (b *Builder) assemble(r *resolution) {
 	c.tlsConfig = r.tlsConfig(host)
 	r.reloadingCA(b, c.tlsConfig) // reload.go: the CA file is read again when it changes
 	r.defaultClientName(b.service)
+	r.resolveTokenAuth(b, host) // cloudauth: identity tokens (authmethod.go)
 	r.settleCredentials(b)
 	c.creds = r.creds
 	r.enforceRules()

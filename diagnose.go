@@ -33,6 +33,14 @@ const (
 	CategoryClusterDown           Category = "cluster-down"
 	CategorySentinelNoMaster      Category = "sentinel-unknown-master"
 	CategoryUnknown               Category = "unknown"
+
+	// cloudauth: token authentication (token.go).
+	CategoryTokenNoCredentials Category = "auth-token-no-credentials"
+	CategoryTokenAudience      Category = "auth-token-wrong-audience"
+	CategoryTokenUnreachable   Category = "auth-token-endpoint-unreachable"
+	CategoryTokenTimeout       Category = "auth-token-timeout"
+	CategoryTokenRefused       Category = "auth-token-refused"
+	CategoryTokenFailed        Category = "auth-token-failed"
 )
 
 // Diagnosis explains a connection failure in one line, with the fix.
@@ -61,6 +69,9 @@ func (c *Config) Diagnose(err error) Diagnosis {
 	// tls.Config.Certificates, which is always empty.
 	hasClientCert := tlsOn && c.srcs[setTLSCertFile].Kind != SourceUnset
 	msg := err.Error()
+	if d, ok := c.diagnoseToken(err); ok { // cloudauth (token.go)
+		return d
+	}
 
 	var dnsErr *net.DNSError
 	var unknownCA x509.UnknownAuthorityError

@@ -88,6 +88,8 @@ type resolution struct {
 	// From the secret source (secrets.go).
 	tokenAuth bool           // the password is an auth token
 	rotating  *fetchedSecret // the password's secret, read again as it rotates
+
+	token *credentials // cloudauth: identity tokens, a form for settleCredentials (authmethod.go)
 	caPEM     []byte         // the CA bundle from a secret
 	caSource  string
 

@@ -73,7 +73,7 @@ var rules = []ruleDef{
 	{RuleTLSRequired, "tls-required", "plain TCP (no TLS)", "allowed", relaxed4, true},
 	{RuleVerifyCertificates, "verify-certificates", "skip certificate verification", "allowed", [4]outcome{warn, allow, fail, fail}, false},
 	{RuleCredentialsRequired, "credentials-required", "no credentials (a password, a provider or a token)", "allowed", relaxed4, true},
-	{RuleTokenOverTLS, "token-over-tls", "auth token without TLS", "allowed", [4]outcome{allow, fail, fail, fail}, false},
+	{RuleTokenOverTLS, "token-over-tls", "auth or identity token without TLS", "warned", [4]outcome{warn, fail, fail, fail}, false},
 	{RuleNoConflicts, "no-conflicts", "conflicting values", "allowed", warned4, false},
 	{RuleSecretsReachable, "secrets-reachable", "secret source unreachable", "variables used", warned4, false},
 	{RuleNoUnknownVariables, "no-unknown-variables", "`REDIS_*` name two edits from a real one", "allowed", warned4, true},
@@ -188,9 +188,18 @@ func (r *resolution) enforceRules() {
 			r.warn("%s skips TLS certificate verification; this is refused in staging and production", r.srcs[setTLSSkipVerify])
 		}
 	}
-	if r.creds.needsTLS() && !tlsOn && tlsKnown && r.outcome(RuleTokenOverTLS) == fail {
-		r.failAt(ErrRule, "auth_token_secret", r.creds.source,
-			"an auth token is sent only over TLS outside development; set %s=true or use a rediss:// URL", EnvTLS)
+	if r.creds.needsTLS() && !tlsOn && tlsKnown {
+		setting, what := "auth_token_secret", "an auth token"
+		if r.creds.kind == credToken { // cloudauth
+			setting, what = "auth", "a bearer identity token ("+r.creds.tokens.method+")"
+		}
+		switch r.outcome(RuleTokenOverTLS) {
+		case fail:
+			r.failAt(ErrRule, setting, r.creds.source,
+				"%s is sent only over TLS outside development (this rule cannot be relaxed); set %s=true or use a rediss:// URL", what, EnvTLS)
+		case warn:
+			r.warn("%s sends %s without TLS; staging, production and test refuse this", r.creds.source, what)
+		}
 	}
 	r.checkLoopback()
 	if !tlsOn && tlsKnown && r.outcome(RuleTLSRequired) == fail {

@@ -95,6 +95,17 @@ const (
 	setSecretsTimeout
 	setSecretsRefresh
 
+	// cloudauth: token authentication (authmethod.go, token.go)
+	setAuth
+	setAuthReauth
+	setAWSUserID
+	setAWSCacheName
+	setAWSRegion
+	setAWSServerless
+	setAWSService
+	setAzureObjectID
+	setGCPImpersonate
+
 	setConnectTimeout
 	setCertExpiryWarning
 
@@ -227,6 +238,17 @@ var settings = [numSettings]settingDef{
 	setCACertSecret:    {name: "ca_cert_secret", env: EnvCACertSecret, method: "Secrets().CACertSecret", secret: "redis-ca-cert", kind: kindString, doc: "secret holding the CA bundle (default redis-ca-cert)"},
 	setSecretsTimeout:  {name: "secrets_timeout", env: EnvSecretsTimeout, method: "Secrets().Timeout", kind: kindDuration, doc: "fetching all secrets at Build, and each refresh, at most"},
 	setSecretsRefresh:  {name: "secrets_refresh", env: EnvSecretsRefresh, method: "Secrets().Refresh", kind: kindDuration, disable: true, doc: "read a rotating password or token again this often (0: never)"},
+
+	// cloudauth: token authentication (authmethod.go, token.go)
+	setAuth:           {name: "auth", env: EnvAuth, method: "Connection().AuthMethod", kind: kindString, doc: "cloud identity tokens instead of a password: gcp-iam, aws-iam or azure-entra (import the adapter)"},
+	setAuthReauth:     {name: "auth_reauth", env: EnvAuthReauth, method: "Connection().TokenReauth", kind: kindBool, doc: "re-authenticate live connections when the token rotates (default: true, false for gcp-iam)"},
+	setAWSUserID:      {name: "aws_user_id", env: EnvAWSUserID, method: "Connection().AWSUserID", kind: kindString, doc: "the IAM-enabled user's id, equal to its name (aws-iam)"},
+	setAWSCacheName:   {name: "aws_cache_name", env: EnvAWSCacheName, method: "Connection().AWSCacheName", kind: kindString, doc: "the replication group, serverless cache or MemoryDB cluster name (aws-iam)"},
+	setAWSRegion:      {name: "aws_region", env: EnvAWSRegion, method: "Connection().AWSRegion", kind: kindString, doc: "the cache's region (aws-iam)"},
+	setAWSServerless:  {name: "aws_serverless", env: EnvAWSServerless, method: "Connection().AWSServerless", kind: kindBool, doc: "an ElastiCache serverless cache (aws-iam)"},
+	setAWSService:     {name: "aws_service", env: EnvAWSService, method: "Connection().AWSService", kind: kindString, doc: "elasticache (default) or memorydb (aws-iam)"},
+	setAzureObjectID:  {name: "azure_object_id", env: EnvAzureObjectID, method: "Connection().AzureObjectID", kind: kindString, doc: "the principal's object id, the AUTH user (azure-entra; default: the token's oid claim)"},
+	setGCPImpersonate: {name: "gcp_impersonate", env: EnvGCPImpersonate, method: "Connection().GCPImpersonate", kind: kindString, doc: "service account to impersonate for the token (gcp-iam)"},
 
 	setCertExpiryWarning: {name: "cert_expiry_warning", env: EnvCertExpiryWarning, method: "Monitoring().CertExpiryWarning", kind: kindDuration, disable: true, doc: "health warns when the server certificate expires sooner"},
 	setConnectTimeout:    {name: "connect_timeout", env: EnvConnectTimeout, method: "Monitoring().ConnectTimeout", kind: kindDuration, doc: "Connect's start-up check (dial and PING) at most"},

@@ -28,6 +28,12 @@ import (
 	"github.com/alicebob/miniredis/v2"
 	"github.com/redis/go-redis/v9"
 	"github.com/redisconfig/redisconfig"
+
+	// The cloud identity methods, so that REDIS_AUTH=gcp-iam, aws-iam or
+	// azure-entra works with this command as with a service that links one.
+	_ "github.com/redisconfig/redisconfig/auth/aws"
+	_ "github.com/redisconfig/redisconfig/auth/azure"
+	_ "github.com/redisconfig/redisconfig/auth/gcp"
 )
 
 func main() {

@@ -89,9 +89,9 @@ type resolution struct {
 	tokenAuth bool           // the password is an auth token
 	rotating  *fetchedSecret // the password's secret, read again as it rotates
 
-	token *credentials // cloudauth: identity tokens, a form for settleCredentials (authmethod.go)
-	caPEM     []byte         // the CA bundle from a secret
-	caSource  string
+	token    *credentials // cloudauth: identity tokens, a form for settleCredentials (authmethod.go)
+	caPEM    []byte       // the CA bundle from a secret
+	caSource string
 
 	creds credentials // settled by settleCredentials (auth.go)
 }

@@ -257,3 +257,18 @@ func TestDotEnvDoesNotTouchTheProcessEnvironment(t *testing.T) {
 	_, set := os.LookupEnv(name)
 	assert.False(t, set)
 }
+
+func TestReadEnvFile(t *testing.T) {
+	t.Parallel()
+	path := writeFile(t, "prod.env", "ENVIRONMENT=production\nexport REDIS_URL='rediss://app:pw@r.internal:6380'\n")
+	got, err := ReadEnvFile(path)
+	require.NoError(t, err)
+	assert.Equal(t, map[string]string{EnvEnvironment: "production", EnvURL: "rediss://app:pw@r.internal:6380"}, got)
+	cfg, err := New().WithEnv(got).Build(context.Background())
+	require.NoError(t, err, "a production file read this way is the configuration, not a .env layer")
+	assert.Equal(t, Production, cfg.Environment())
+
+	_, err = ReadEnvFile(writeFile(t, "bad.env", "A=\"never-shown\n"))
+	require.ErrorIs(t, err, ErrInvalidValue)
+	assert.NotContains(t, err.Error(), "never-shown")
+}

@@ -54,7 +54,7 @@ func Variables() []Variable {
 	envs := []Environment{Development, Test, Staging, Production}
 	out := []Variable{
 		{Name: EnvEnvironment, Setting: "environment", Kind: "string", Code: "Environment", id: -1,
-			Meaning: "development (dev, local), test (testing), staging (stage) or production (prod); unset is development",
+			Meaning:  "development (dev, local), test (testing), staging (stage) or production (prod); unset is development",
 			Defaults: map[string]string{"development": "", "test": "", "staging": "", "production": ""}},
 		{Name: EnvURL, Setting: "url", Kind: "string", Code: "Connection().URL", id: -1, Secret: true,
 			Meaning:  "redis://, rediss:// or unix:// URL, read as go-redis's ParseURL reads it; its password is a secret",

@@ -96,6 +96,16 @@ func TestInvalidConfigurationAsJSON(t *testing.T) {
 	assert.True(t, kinds["rule"], "TLS and loopback rules: %+v", report.Errors)
 	assert.NotContains(t, out+errOut, canary)
 
+	// Errors and warnings together.
+	out, _, code = runCLI(t, map[string]string{"ENVIRONMENT": "development", "REDIS_PORT": "x", "REDIS_FROBNICATE": "1"}, "print", "--json")
+	assert.Equal(t, exitInvalid, code)
+	report = invalidReport{}
+	require.NoError(t, json.Unmarshal([]byte(out), &report), out)
+	require.Len(t, report.Errors, 1)
+	assert.Equal(t, "REDIS_PORT", report.Errors[0].Source)
+	require.Len(t, report.Warnings, 1)
+	assert.Contains(t, report.Warnings[0], "REDIS_FROBNICATE")
+
 	out, _, code = runCLI(t, map[string]string{"ENVIRONMENT": "production", "REDIS_URL": "redis://127.0.0.1:6379"}, "check", "--json")
 	assert.Equal(t, exitInvalid, code)
 	assert.Contains(t, out, `"valid": false`)

@@ -31,6 +31,22 @@
 // different values (REDIS_URL's host and REDIS_HOST, REDIS_PASSWORD and
 // REDIS_PASSWORD_FILE, REDIS_PASSWORD and a secret) are a conflict.
 //
+// Builder.Lookup adds sources with the signature of os.LookupEnv (koanf,
+// viper, your own map) on the variables' rungs, named in provenance
+// ("REDIS_URL (koanf)"); the same variable from two sources with different
+// values is a conflict. Builder.DotEnv reads .env files, in development and
+// test only, on two rungs of their own below every real variable
+// ("REDIS_HOST (.env:3)"); in staging and production a .env file is an error
+// and is never read.
+//
+// # Files that change
+//
+// A password file, a CA file and the client certificate are read again, by
+// stat, when a new connection needs them and the file changed (Kubernetes's
+// ..data swap included); a broken new file keeps the last good value and is
+// reported through Secrets().OnRefreshError. Watch builds again when a file
+// or .env changes, and LiveClient swaps clients.
+//
 // # Inside
 //
 // The resolved settings (a value and a source each) are a Config's only

@@ -351,3 +351,21 @@ func (p *dotEnvParser) quoted(q byte) (string, string) {
 	}
 	return "", fmt.Sprintf("the quote opened on line %d is never closed; close it with %c", opened, q)
 }
+
+// ReadEnvFile reads a file in the .env dialect (see DotEnv) into a map for
+// WithEnv, for tools and tests that check a deployment's variables offline,
+// as the command's compare does. Unlike DotEnv it works for any environment:
+// the map is the whole configuration, not a layer under real variables. A
+// later line overrides an earlier one. Errors name the file and line, never
+// a value.
+func ReadEnvFile(path string) (map[string]string, error) {
+	entries, err := readDotEnv(path)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]string, len(entries))
+	for _, e := range entries {
+		out[e.key] = e.value
+	}
+	return out, nil
+}

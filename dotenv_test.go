@@ -257,3 +257,53 @@ func TestDotEnvDoesNotTouchTheProcessEnvironment(t *testing.T) {
 	_, set := os.LookupEnv(name)
 	assert.False(t, set)
 }
+
+func TestReadEnvFile(t *testing.T) {
+	t.Parallel()
+	path := writeFile(t, "prod.env", "ENVIRONMENT=production\nexport REDIS_URL='rediss://app:pw@r.internal:6380'\n")
+	got, err := ReadEnvFile(path)
+	require.NoError(t, err)
+	assert.Equal(t, map[string]string{EnvEnvironment: "production", EnvURL: "rediss://app:pw@r.internal:6380"}, got)
+	cfg, err := New().WithEnv(got).Build(context.Background())
+	require.NoError(t, err, "a production file read this way is the configuration, not a .env layer")
+	assert.Equal(t, Production, cfg.Environment())
+
+	_, err = ReadEnvFile(writeFile(t, "bad.env", "A=\"never-shown\n"))
+	require.ErrorIs(t, err, ErrInvalidValue)
+	assert.NotContains(t, err.Error(), "never-shown")
+}
+
+// FuzzParseDotEnv: any text parses or fails with a line number inside the
+// file, never panics, gives only valid names, and never quotes a value in
+// its problem (values here all hold the canary).
+func FuzzParseDotEnv(f *testing.F) {
+	const canary = "CANARY-dotenv-9d2"
+	for _, seed := range []string{
+		"A=" + canary + "\n", "export A='" + canary + "\nb'\n", "A=\"" + canary + "\\n\"", "A=\"" + canary,
+		"# c\n\nA=" + canary + " # c\n", "\uFEFFA=" + canary + "\r\nB=\"x\"y", canary + "\n", "A='" + canary + "'x",
+	} {
+		f.Add(seed)
+	}
+	f.Fuzz(func(t *testing.T, text string) {
+		entries, line, problem := parseDotEnv(text)
+		if problem != "" {
+			require.GreaterOrEqual(t, line, 1)
+			require.LessOrEqual(t, line, strings.Count(text, "\n")+1)
+			// The problem may name a key: skip texts that put the canary
+			// before an '='.
+			for _, l := range strings.Split(text, "\n") {
+				if k, _, ok := strings.Cut(l, "="); ok && strings.Contains(k, canary) {
+					return
+				}
+			}
+			require.NotContains(t, problem, canary)
+			return
+		}
+		for _, e := range entries {
+			require.NotEmpty(t, e.key)
+			for i := 0; i < len(e.key); i++ {
+				require.True(t, isKeyByte(e.key[i], i == 0), "key %q", e.key)
+			}
+		}
+	})
+}

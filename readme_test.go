@@ -15,55 +15,10 @@ const (
 	tableEnd   = "<!-- END VARIABLES -->"
 )
 
-// variableTable renders the settings table as the README shows it.
-func variableTable() string {
-	var b strings.Builder
-	b.WriteString("| variable | URL parameter | code | meaning | development | test | staging, production |\n")
-	b.WriteString("|---|---|---|---|---|---|---|\n")
-	cell := func(s string) string {
-		if s == "" {
-			return ""
-		}
-		return "`" + s + "`"
-	}
-	for id := range settings {
-		d := &settings[id]
-		name := cell(d.env)
-		if d.alias != "" {
-			name += " (alias " + cell(d.alias) + ")"
-		}
-		if d.file {
-			name += ", " + cell(d.env+fileSuffix)
-		}
-		if name == "" {
-			name = "(none)"
-		}
-		param := cell(d.param)
-		if d.legacy != "" {
-			param += " (old: " + cell(d.legacy) + ")"
-		}
-		switch settingID(id) {
-		case setHost, setPort, setUsername, setPassword, setSocket:
-			param = "in the URL"
-		case setTLS:
-			param = "`rediss://`"
-		case setDB:
-			param = "path `/N` or `db`"
-		}
-		defaults := [3]string{}
-		for i, env := range []Environment{Development, Test, Production} {
-			if v, ok := profiles[env].defaults[settingID(id)]; ok {
-				defaults[i] = cell(v)
-			}
-		}
-		if settingID(id) == setHost {
-			defaults = [3]string{"`localhost`", "`localhost`", "required"}
-		}
-		b.WriteString("| " + name + " | " + param + " | `" + d.method + "` | " + d.doc + " | " +
-			defaults[0] + " | " + defaults[1] + " | " + defaults[2] + " |\n")
-	}
-	return b.String()
-}
+// variableTable renders the settings table as the README shows it: the
+// catalogue (catalog.go), which the command's `vars --format markdown`
+// prints too.
+func variableTable() string { return VariablesMarkdown() }
 
 // generatedSection checks that README.md holds, between begin and end, what
 // render gives. REDISCONFIG_UPDATE_README=1 rewrites it. Diffs are shown

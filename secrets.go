@@ -85,6 +85,9 @@ func (f SecretSourceFunc) Fetch(ctx context.Context, name string) (Secret, error
 // DirSecrets reads secrets from files in dir, one file a secret named as
 // the secret ("redis-password"), as Kubernetes mounts them. One trailing
 // newline is dropped.
+// A rotating password or token read from it is read again as soon as its
+// file changes (a stat per new connection sees Kubernetes's ..data swap),
+// not only every REDIS_SECRETS_REFRESH.
 func DirSecrets(dir string) SecretSource {
 	return &dirSecrets{dir: dir, stamps: map[string]fileStamp{}, SecretSourceFunc: func(_ context.Context, name string) (Secret, error) { // reload.go
 		if name == "" || strings.ContainsAny(name, `/\`) || name == "." || name == ".." {

@@ -8,6 +8,15 @@
 //		srv.SetError("LOADING")                  // or Outage / Restore
 //		...
 //	}
+//
+// For tests that need the real thing, StartRedis, StartCluster and
+// StartSentinel start real redis-server (or valkey-server) processes: a
+// password, ACL users, TLS or mutual TLS with certificates generated for
+// the test, a cluster of N masters, a master with replicas and sentinels.
+// Each runs in the test's temporary directory on free loopback ports, stops
+// when the test ends, and gives the variables (Vars) that point a builder at
+// it. Without a server binary the test is skipped, or fails under
+// REDISCONFIG_INTEGRATION=1.
 package redisconfigtest
 
 import (

@@ -1,16 +1,24 @@
 // Command redisconfig shows which Redis configuration a service resolves,
 // where each value came from, and what happens when it connects.
 //
-//	redisconfig print [--service NAME] [--environment ENV] [--json] [--embedded]
-//	redisconfig check [--service NAME] [--environment ENV] [--timeout D] [--json] [--embedded]
+//	redisconfig print [--service NAME] [--environment ENV] [--env-file F] [--json] [--embedded]
+//	redisconfig check [--service NAME] [--environment ENV] [--env-file F] [--timeout D] [--json] [--embedded]
+//	redisconfig compare [--environment ENV] [--json] SERVICE_A SERVICE_B
+//	redisconfig compare [--json] [--service NAME] --files FILE_A FILE_B
+//	redisconfig vars [--format text|markdown|json] [--environment ENV]
+//	redisconfig init [--service NAME] [--environment development|test]
+//	redisconfig version [--json]
 //
 // It reads ENVIRONMENT and the REDIS_* variables exactly as the library does
 // for a service. --embedded starts an in-memory Redis and points the
 // configuration at it, so the whole flow runs with no server. Secrets never
 // appear in its output.
 //
-// Exit status: 0 when the configuration is valid (print) or Redis is
-// healthy (check), 1 when not, 2 for a usage error.
+// Exit status, the same for every command: 0 valid, healthy, in
+// agreement; 1 the configuration is invalid; 2 a usage error; 3 Redis is
+// unreachable or unhealthy (check); 4 two configurations disagree
+// (compare). With --json an invalid configuration prints its errors and
+// warnings as JSON on stdout.
 package main
 
 import (
@@ -50,8 +58,15 @@ func (quietLogger) Printf(context.Context, string, ...any) {}
 const usage = `usage: redisconfig <command> [flags]
 
 commands:
-  print   resolve the configuration and show every setting with its source
-  check   resolve, connect, and report health or what failed
+  print    resolve the configuration and show every setting with its source
+  check    resolve, connect, and report health or what failed
+  compare  compare two services (or two env files) on the parameters they must share
+  vars     list every variable, its meaning and its default per environment
+  init     print a commented starting .env for a service
+  version  print this command's version and the go-redis it was built with
+
+exit status: 0 ok, 1 invalid configuration, 2 usage, 3 Redis unreachable or
+unhealthy, 4 configurations disagree.
 
 Run 'redisconfig <command> --help' for the command's flags.
 `
@@ -66,24 +81,29 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return 0
 	}
 	cmd, args := args[0], args[1:]
+	if run, ok := commands[cmd]; ok { // report.go
+		return run(ctx, args, stdout, stderr)
+	}
 	fs := flag.NewFlagSet("redisconfig "+cmd, flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	service := fs.String("service", "", "service `name`: read NAME_REDIS_* before REDIS_*")
 	asJSON := fs.Bool("json", false, "print JSON instead of a table")
 	embedded := fs.Bool("embedded", false, "start an in-memory Redis and point the configuration at it")
 	environment := fs.String("environment", "", "the `environment` (development, test, staging, production): overrides ENVIRONMENT")
+	var envFiles stringList
+	fs.Var(&envFiles, "env-file", "read a .env `file` below the real variables (development and test only; repeatable)")
 	var timeout *time.Duration
 	switch cmd {
 	case "print":
 		fs.Usage = func() {
-			fmt.Fprintln(stderr, "usage: redisconfig print [--service NAME] [--environment ENV] [--json] [--embedded]")
+			fmt.Fprintln(stderr, "usage: redisconfig print [--service NAME] [--environment ENV] [--env-file F] [--json] [--embedded]")
 			fmt.Fprintln(stderr, "\nResolve the configuration from ENVIRONMENT and REDIS_* and print every setting, its value and its source.")
 			fs.PrintDefaults()
 		}
 	case "check":
 		timeout = fs.Duration("timeout", 0, "bound the start-up check (default: the environment's REDIS_CONNECT_TIMEOUT)")
 		fs.Usage = func() {
-			fmt.Fprintln(stderr, "usage: redisconfig check [--service NAME] [--environment ENV] [--timeout D] [--json] [--embedded]")
+			fmt.Fprintln(stderr, "usage: redisconfig check [--service NAME] [--environment ENV] [--env-file F] [--timeout D] [--json] [--embedded]")
 			fmt.Fprintln(stderr, "\nResolve the configuration, connect, and report health, or what failed and how to fix it.")
 			fs.PrintDefaults()
 		}
@@ -95,14 +115,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
 		}
-		return 2
+		return exitUsage
 	}
 	if fs.NArg() > 0 {
 		fmt.Fprintf(stderr, "redisconfig %s: unexpected argument %q\n", cmd, fs.Arg(0))
 		return 2
 	}
 
-	b := redisconfig.New()
+	b := redisconfig.New().DotEnv(envFiles...)
 	if *service != "" {
 		b.Service(*service)
 	}
@@ -130,9 +150,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 
 	cfg, err := b.Build(ctx)
 	if err != nil {
-		fmt.Fprintln(stderr, "redisconfig: the configuration is invalid:")
-		fmt.Fprintln(stderr, indent(err.Error()))
-		return 1
+		return reportInvalid(err, *asJSON, stdout, stderr) // report.go
 	}
 	if cmd == "print" {
 		return printConfig(cfg, *asJSON, stdout)
@@ -189,7 +207,7 @@ func check(ctx context.Context, cfg *redisconfig.Config, asJSON bool, stdout, st
 		var ce *redisconfig.ConnectError
 		if !errors.As(err, &ce) {
 			fmt.Fprintf(stderr, "redisconfig: %v\n", err)
-			return 1
+			return exitUnhealthy
 		}
 		report.Connect = &connectFailure{Error: ce.Error(), Diagnosis: ce.Diagnosis}
 	} else {
@@ -204,9 +222,9 @@ func check(ctx context.Context, cfg *redisconfig.Config, asJSON bool, stdout, st
 		writeCheck(stdout, cfg, report)
 	}
 	if !report.Healthy {
-		return 1
+		return exitUnhealthy
 	}
-	return 0
+	return exitOK
 }
 
 func writeCheck(w io.Writer, cfg *redisconfig.Config, r checkReport) {

@@ -91,13 +91,13 @@ func TestCLI(t *testing.T) {
 	})
 	t.Run("wrong password", func(t *testing.T) {
 		out, _, code := runCLI(t, map[string]string{"ENVIRONMENT": "test", "REDIS_URL": "redis://:wrong-" + canary + "@" + plain.Addr()}, "check")
-		assert.Equal(t, 1, code)
+		assert.Equal(t, 3, code, "unhealthy: 3, apart from an invalid configuration's 1")
 		assert.Contains(t, out, "DOWN (auth-wrong-password)")
 		assert.Contains(t, out, "REDIS_PASSWORD")
 	})
 	t.Run("tls mismatch", func(t *testing.T) {
 		out, _, code := runCLI(t, map[string]string{"ENVIRONMENT": "test", "REDIS_URL": "rediss://:" + canary + "@" + tlsSrv.Addr(), "REDIS_TLS_CA_FILE": other.CertFile}, "check")
-		assert.Equal(t, 1, code)
+		assert.Equal(t, 3, code, "unhealthy: 3, apart from an invalid configuration's 1")
 		assert.Contains(t, out, "DOWN (tls-unknown-authority)")
 		assert.Contains(t, out, "REDIS_TLS_CA_FILE")
 	})

@@ -23,18 +23,21 @@ import (
 // EnvIntegration makes missing servers a failure instead of a skip.
 const EnvIntegration = "REDISCONFIG_INTEGRATION"
 
-// Binary returns the path of redis-server, or skips (fails, under
-// REDISCONFIG_INTEGRATION=1) the test when there is none.
+// Binary returns the path of redis-server, or of valkey-server when only
+// that is installed, or skips (fails, under REDISCONFIG_INTEGRATION=1) the
+// test when there is neither.
 func Binary(t testing.TB) string {
 	t.Helper()
-	path, err := exec.LookPath("redis-server")
-	if err != nil {
-		if os.Getenv(EnvIntegration) == "1" {
-			t.Fatalf("redis-server is not installed, and %s=1 requires the integration tests to run", EnvIntegration)
+	for _, name := range []string{"redis-server", "valkey-server"} {
+		if path, err := exec.LookPath(name); err == nil {
+			return path
 		}
-		t.Skipf("redis-server is not installed; install it (apt-get install redis-server) to run this test")
 	}
-	return path
+	if os.Getenv(EnvIntegration) == "1" {
+		t.Fatalf("neither redis-server nor valkey-server is installed, and %s=1 requires the integration tests to run", EnvIntegration)
+	}
+	t.Skipf("redis-server is not installed; install it (apt-get install redis-server, or valkey-server) to run this test")
+	return ""
 }
 
 // TLS configures a TLS listener. With TLS set the server listens only on
@@ -43,6 +46,9 @@ type TLS struct {
 	CertFile, KeyFile, CAFile string
 	// ClientCerts requires clients to present a certificate signed by CAFile.
 	ClientCerts bool
+	// ClientCertFile and ClientKeyFile are the certificate the harness's
+	// own clients present when ClientCerts is set.
+	ClientCertFile, ClientKeyFile string
 }
 
 // Options says how to start one server.
@@ -134,6 +140,10 @@ func (s *Server) config() string {
 		}
 		if s.opts.TLS.ClientCerts {
 			line("tls-auth-clients yes")
+			if s.opts.TLS.ClientCertFile != "" {
+				line("tls-client-cert-file %s", s.opts.TLS.ClientCertFile)
+				line("tls-client-key-file %s", s.opts.TLS.ClientKeyFile)
+			}
 		} else {
 			line("tls-auth-clients no")
 		}

@@ -39,13 +39,16 @@ func StartCluster(t testing.TB, masters int, opts Options) *Cluster {
 		o := opts
 		o.Args = append([]string{"--cluster-enabled", "yes", "--cluster-config-file", "nodes-" + strconv.Itoa(i) + ".conf",
 			"--cluster-node-timeout", "2000"}, opts.Args...)
+		if opts.TLS != nil {
+			o.Args = append(o.Args, "--tls-cluster", "yes")
+		}
 		c.Nodes = append(c.Nodes, Start(t, o))
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	clients := make([]*redis.Client, masters)
 	for i, n := range c.Nodes {
-		clients[i] = redis.NewClient(&redis.Options{Addr: n.Addr(), Password: opts.Password, Protocol: 2})
+		clients[i] = redis.NewClient(&redis.Options{Addr: n.Addr(), Password: opts.Password, Protocol: 2, TLSConfig: clientTLS(t, opts.TLS)})
 		defer clients[i].Close()
 	}
 	const slots = 16384
@@ -74,16 +77,34 @@ func StartCluster(t testing.TB, masters int, opts Options) *Cluster {
 	return c
 }
 
-// SentinelGroup is a master, one replica and one sentinel watching them.
+// SentinelGroup is a master, its replicas and the sentinels watching them.
 type SentinelGroup struct {
-	Master, Replica, Sentinel *Server
+	Master, Replica, Sentinel *Server // Replica and Sentinel: the first of each
+	Replicas, Sentinels       []*Server
 	MasterName                string
+}
+
+// SentinelAddrs returns the sentinels' addresses.
+func (g *SentinelGroup) SentinelAddrs() []string {
+	addrs := make([]string, len(g.Sentinels))
+	for i, s := range g.Sentinels {
+		addrs[i] = s.Addr()
+	}
+	return addrs
 }
 
 // StartSentinel starts a master, a replica of it and a sentinel (quorum 1)
 // that fails over after half a second of silence. Password, when set,
 // protects the data nodes; the sentinel itself is open.
 func StartSentinel(t testing.TB, opts Options) *SentinelGroup {
+	t.Helper()
+	return StartSentinels(t, 1, 1, opts)
+}
+
+// StartSentinels starts a master, replicas replicas of it and sentinels
+// sentinels (quorum: a majority of them) that fail over after half a
+// second of silence.
+func StartSentinels(t testing.TB, replicas, sentinels int, opts Options) *SentinelGroup {
 	t.Helper()
 	g := &SentinelGroup{MasterName: "mymaster"}
 	mo := opts
@@ -100,19 +121,24 @@ func StartSentinel(t testing.TB, opts Options) *SentinelGroup {
 		ro.Args = append(ro.Args, "--masterauth", opts.Password)
 		g.Master.opts.Args = append(g.Master.opts.Args, "--masterauth", opts.Password)
 	}
-	g.Replica = Start(t, ro)
-
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	replica := redis.NewClient(&redis.Options{Addr: g.Replica.Addr(), Password: opts.Password, Protocol: 2, TLSConfig: clientTLS(t, opts.TLS)})
-	defer replica.Close()
-	waitFor(t, ctx, "the replica to sync", func() bool {
-		info, err := replica.Info(ctx, "replication").Result()
-		return err == nil && strings.Contains(info, "master_link_status:up")
-	})
+	for range replicas {
+		r := Start(t, ro)
+		g.Replicas = append(g.Replicas, r)
+		replica := redis.NewClient(&redis.Options{Addr: r.Addr(), Password: opts.Password, Protocol: 2, TLSConfig: clientTLS(t, opts.TLS)})
+		waitFor(t, ctx, "the replica to sync", func() bool {
+			info, err := replica.Info(ctx, "replication").Result()
+			return err == nil && strings.Contains(info, "master_link_status:up")
+		})
+		_ = replica.Close()
+	}
+	if len(g.Replicas) > 0 {
+		g.Replica = g.Replicas[0]
+	}
 
 	sentinelConf := []string{
-		fmt.Sprintf("sentinel monitor %s 127.0.0.1 %d 1", g.MasterName, g.Master.Port),
+		fmt.Sprintf("sentinel monitor %s 127.0.0.1 %d %d", g.MasterName, g.Master.Port, sentinels/2+1),
 		fmt.Sprintf("sentinel down-after-milliseconds %s 500", g.MasterName),
 		fmt.Sprintf("sentinel failover-timeout %s 3000", g.MasterName),
 	}
@@ -122,13 +148,19 @@ func StartSentinel(t testing.TB, opts Options) *SentinelGroup {
 	if opts.TLS != nil {
 		sentinelConf = append(sentinelConf, "tls-replication yes") // the sentinel talks TLS to the data nodes
 	}
-	g.Sentinel = Start(t, Options{Sentinel: sentinelConf, TLS: opts.TLS})
-	sentinel := redis.NewSentinelClient(&redis.Options{Addr: g.Sentinel.Addr(), Protocol: 2, TLSConfig: clientTLS(t, opts.TLS)})
-	defer sentinel.Close()
-	waitFor(t, ctx, "the sentinel to see the replica", func() bool {
-		replicas, err := sentinel.Replicas(ctx, g.MasterName).Result()
-		return err == nil && len(replicas) > 0
-	})
+	for range sentinels {
+		s := Start(t, Options{Sentinel: sentinelConf, TLS: opts.TLS})
+		g.Sentinels = append(g.Sentinels, s)
+		sentinel := redis.NewSentinelClient(&redis.Options{Addr: s.Addr(), Protocol: 2, TLSConfig: clientTLS(t, opts.TLS)})
+		waitFor(t, ctx, "the sentinel to see the replicas", func() bool {
+			got, err := sentinel.Replicas(ctx, g.MasterName).Result()
+			return err == nil && len(got) >= replicas
+		})
+		_ = sentinel.Close()
+	}
+	if len(g.Sentinels) > 0 {
+		g.Sentinel = g.Sentinels[0]
+	}
 	return g
 }
 
@@ -155,5 +187,13 @@ func clientTLS(tb testing.TB, t *TLS) *tls.Config {
 	}
 	pool := x509.NewCertPool()
 	pool.AppendCertsFromPEM(pem)
-	return &tls.Config{RootCAs: pool, ServerName: "127.0.0.1", MinVersion: tls.VersionTLS12}
+	cfg := &tls.Config{RootCAs: pool, ServerName: "127.0.0.1", MinVersion: tls.VersionTLS12}
+	if t.ClientCerts && t.ClientCertFile != "" {
+		cert, err := tls.LoadX509KeyPair(t.ClientCertFile, t.ClientKeyFile)
+		if err != nil {
+			tb.Fatalf("redisserver: load the client certificate: %v", err)
+		}
+		cfg.Certificates = []tls.Certificate{cert}
+	}
+	return cfg
 }

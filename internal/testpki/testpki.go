@@ -77,6 +77,14 @@ func (ca *CA) Client(t testing.TB, name string) Pair {
 	return ca.issue(t, name, nil, x509.ExtKeyUsageClientAuth, time.Now().Add(24*time.Hour))
 }
 
+// Node issues a certificate for a server that is also a client of its
+// peers (replication, the cluster bus, a sentinel): both server and client
+// authentication, for the given DNS names and IPs.
+func (ca *CA) Node(t testing.TB, name string, hosts ...string) Pair {
+	t.Helper()
+	return ca.issue(t, name, hosts, x509.ExtKeyUsageAny, time.Now().Add(24*time.Hour))
+}
+
 // ExpiredServer issues a server certificate that expired an hour ago.
 func (ca *CA) ExpiredServer(t testing.TB, name string, hosts ...string) Pair {
 	t.Helper()
@@ -97,7 +105,7 @@ func (ca *CA) issue(t testing.TB, name string, hosts []string, usage x509.ExtKey
 		NotBefore:    time.Now().Add(-2 * time.Hour),
 		NotAfter:     notAfter,
 		KeyUsage:     x509.KeyUsageDigitalSignature,
-		ExtKeyUsage:  []x509.ExtKeyUsage{usage},
+		ExtKeyUsage:  nodeUsages(usage),
 	}
 	for _, h := range hosts {
 		if ip := net.ParseIP(h); ip != nil {
@@ -121,6 +129,15 @@ func (ca *CA) issue(t testing.TB, name string, hosts []string, usage x509.ExtKey
 	p.CertFile = write(t, ca.dir, name+".pem", p.CertPEM)
 	p.KeyFile = write(t, ca.dir, name+"-key.pem", p.KeyPEM)
 	return p
+}
+
+// nodeUsages spells ExtKeyUsageAny (Node's marker) as server and client
+// authentication, which OpenSSL checks by name.
+func nodeUsages(usage x509.ExtKeyUsage) []x509.ExtKeyUsage {
+	if usage == x509.ExtKeyUsageAny {
+		return []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth, x509.ExtKeyUsageClientAuth}
+	}
+	return []x509.ExtKeyUsage{usage}
 }
 
 func newKey(t testing.TB) *ecdsa.PrivateKey {

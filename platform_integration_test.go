@@ -238,6 +238,16 @@ func TestPipelinePoolConnections(t *testing.T) {
 			for err := range errs {
 				require.NoError(t, err)
 			}
+			// The health view reports both pools and the ceiling.
+			h := cfg.Check(ctx, client)
+			require.True(t, h.Up())
+			assert.Equal(t, tt.wantCeiling, h.Pool.MaxConnsPerNode)
+			if tt.give[redisconfig.EnvPipelinePoolSize] == "-1" {
+				assert.Nil(t, h.Pool.Pipeline)
+			} else if assert.NotNil(t, h.Pool.Pipeline) {
+				assert.Positive(t, h.Pool.Pipeline.TotalConns)
+				assert.LessOrEqual(t, int(h.Pool.TotalConns+h.Pool.Pipeline.TotalConns), tt.wantCeiling)
+			}
 			stats := client.PoolStats()
 			t.Logf("peak server connections %d, ceiling %d; pool total %d, pipeline pool total %d",
 				peak, tt.wantCeiling, stats.TotalConns, pipelineTotal(stats))

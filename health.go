@@ -108,9 +108,12 @@ func (c *Config) Check(ctx context.Context, client redis.UniversalClient) Health
 		h.Status, h.Error, h.Diagnosis = StatusDown, err.Error(), &d
 		return h
 	}
-	if info, err := client.Info(ctx, "server", "replication").Result(); err == nil {
+	if info, err := client.Info(ctx, "server", "replication", "clients").Result(); err == nil {
 		h.ServerVersion = infoField(info, "redis_version")
 		h.Role = infoField(info, "role")
+		if w := c.maxclientsShare(infoField(info, "maxclients")); w != "" {
+			h.Warnings = append(h.Warnings, w)
+		}
 	}
 	if c.topology == TopologyCluster {
 		if info, err := client.ClusterInfo(ctx).Result(); err == nil {

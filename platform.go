@@ -7,6 +7,7 @@ package redisconfig
 // move together.
 
 import (
+	"runtime"
 	"strconv"
 	"time"
 
@@ -225,4 +226,40 @@ func (c *Config) ceilingText() string {
 	}
 	return strconv.Itoa(n) + " (max_active_conns " + strconv.Itoa(c.vals[setMaxActiveConns].int()) +
 		" + pipeline pool " + strconv.Itoa(c.pipelinePoolSize()) + ")"
+}
+
+// maxclientsShareDivisor: one client may take at most a tenth of the
+// server's maxclients per node, so that ten instances of a service (or a
+// rolling deploy's old and new instances of five) fit beside each other.
+// The README ("Pool sizing") gives the reasoning.
+const maxclientsShareDivisor = 10
+
+// connsInUse is the most connections the client opens to one node in
+// normal use: the ceiling when max_active_conns is set, else the pool size
+// (given, or go-redis's 10 per CPU) plus the pipeline pool.
+func (c *Config) connsInUse() int {
+	if n := c.MaxConnsPerNode(); n > 0 {
+		return n
+	}
+	pool := 10 * runtime.GOMAXPROCS(0)
+	if c.srcs[setPoolSize].Kind != SourceUnset && c.vals[setPoolSize].n > 0 {
+		pool = c.vals[setPoolSize].int()
+	}
+	return pool + c.pipelinePoolSize()
+}
+
+// maxclientsShare warns when one client could take more than its share of
+// the server's maxclients (from INFO clients; "" when the server does not
+// say, as some managed services do not).
+func (c *Config) maxclientsShare(maxclients string) string {
+	most, err := strconv.Atoi(maxclients)
+	if err != nil || most <= 0 {
+		return ""
+	}
+	use := c.connsInUse()
+	if use*maxclientsShareDivisor <= most {
+		return ""
+	}
+	return "this client can open " + strconv.Itoa(use) + " connections to a node (pool and pipeline pool), more than a tenth of the server's maxclients " +
+		strconv.Itoa(most) + "; lower " + EnvPoolSize + " or " + EnvPipelinePoolSize + ", or set " + EnvMaxActiveConns
 }

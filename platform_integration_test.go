@@ -263,3 +263,34 @@ func pipelineTotal(s *redis.PoolStats) uint32 {
 	}
 	return s.PipelineStats.TotalConns
 }
+
+// TestHealthWarnsAboveMaxclientsShare: a client that could take more than a
+// tenth of the server's maxclients is warned about in the health view.
+func TestHealthWarnsAboveMaxclientsShare(t *testing.T) {
+	t.Parallel()
+	srv := redisserver.Start(t, redisserver.Options{Args: []string{"--maxclients", "100"}})
+	ctx := context.Background()
+	tests := []struct {
+		give map[string]string
+		want bool
+	}{
+		{map[string]string{redisconfig.EnvPoolSize: "5", redisconfig.EnvPipelinePoolSize: "-1"}, false},                                    // 5 of 100
+		{map[string]string{redisconfig.EnvPoolSize: "5", redisconfig.EnvPipelinePoolSize: "5"}, false},                                     // 10 of 100
+		{map[string]string{redisconfig.EnvPoolSize: "5"}, true},                                                                            // 5 + 10 of 100
+		{map[string]string{redisconfig.EnvPoolSize: "5", redisconfig.EnvMaxActiveConns: "5", redisconfig.EnvPipelinePoolSize: "5"}, false}, // a ceiling of 10
+	}
+	for _, tt := range tests {
+		vars := map[string]string{"ENVIRONMENT": "test", "REDIS_URL": "redis://" + srv.Addr()}
+		for k, v := range tt.give {
+			vars[k] = v
+		}
+		cfg, err := redisconfig.New().WithEnv(vars).Build(ctx)
+		require.NoError(t, err)
+		client, err := cfg.Connect(ctx)
+		require.NoError(t, err)
+		h := cfg.Check(ctx, client)
+		_ = client.Close()
+		require.True(t, h.Up())
+		assert.Equal(t, tt.want, strings.Contains(strings.Join(h.Warnings, "\n"), "maxclients 100"), "%v", tt.give)
+	}
+}

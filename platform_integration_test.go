@@ -125,6 +125,10 @@ func TestMaintNotificationsEnabledAgainstOSS(t *testing.T) {
 	_, err = cfg.Connect(ctx)
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "maint_notifications")
+	var ce *redisconfig.ConnectError
+	require.ErrorAs(t, err, &ce)
+	assert.Equal(t, redisconfig.CategoryMaintNotifications, ce.Diagnosis.Category)
+	assert.Contains(t, ce.Diagnosis.Fix, redisconfig.EnvMaintNotifications)
 }
 
 // serverErrorReplies reads total_error_replies from INFO stats.

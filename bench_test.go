@@ -423,3 +423,81 @@ func BenchmarkUnknownNamesPaired(b *testing.B) {
 	b.ReportMetric(float64(tPlain.Nanoseconds())/float64(b.N), "plain-ns/op")
 	b.ReportMetric(float64(tCrowded.Nanoseconds())/float64(b.N), "crowded-ns/op")
 }
+
+// BenchmarkPipelinePoolPaired compares go-redis v9.23's dedicated pipeline
+// pool (the production profile keeps its default, 10) with no pipeline pool
+// (REDIS_PIPELINE_POOL_SIZE=-1: pipelines share the command pool) and a
+// small one (2), under pipelines mixed with single commands. Each iteration
+// runs one burst through every client, in a rotating order, so all see the
+// same moments. It reports each client's throughput, the ratio of "no pool"
+// to the default, and the connections each client ended with.
+func BenchmarkPipelinePoolPaired(b *testing.B) {
+	srv := redisserver.Start(b, redisserver.Options{})
+	ctx := context.Background()
+	pipelinePools := []string{"default", "-1", "2"}
+	for _, workers := range []int{16, 64} {
+		b.Run(fmt.Sprintf("workers=%d", workers), func(b *testing.B) {
+			clients := make([]redis.UniversalClient, len(pipelinePools))
+			for i, pp := range pipelinePools {
+				vars := map[string]string{"REDIS_URL": "redis://" + srv.Addr()}
+				if pp != "default" {
+					vars["REDIS_PIPELINE_POOL_SIZE"] = pp
+				}
+				var err error
+				if clients[i], err = relaxedProduction(b, vars).Connect(ctx); err != nil {
+					b.Fatal(err)
+				}
+				defer clients[i].Close()
+			}
+			const perWorker = 4 // rounds per goroutine: a pipeline of 16 and a GET
+			spent := make([]time.Duration, len(pipelinePools))
+			var failed atomic.Int64
+			burst := func(client redis.UniversalClient) time.Duration {
+				start := time.Now()
+				var wg sync.WaitGroup
+				for w := range workers {
+					wg.Add(1)
+					go func() {
+						defer wg.Done()
+						for i := range perWorker {
+							_, err := client.Pipelined(ctx, func(p redis.Pipeliner) error {
+								for j := range 16 {
+									p.Set(ctx, "p"+strconv.Itoa((w*16+j)%1024), i, 0)
+								}
+								return nil
+							})
+							if err != nil {
+								failed.Add(1)
+							}
+							if err := client.Get(ctx, "p"+strconv.Itoa(w%1024)).Err(); err != nil && err != redis.Nil {
+								failed.Add(1)
+							}
+						}
+					}()
+				}
+				wg.Wait()
+				return time.Since(start)
+			}
+			round := 0
+			for b.Loop() {
+				for k := range pipelinePools {
+					i := (k + round) % len(pipelinePools)
+					spent[i] += burst(clients[i])
+				}
+				round++
+			}
+			cmds := float64(workers * perWorker * 17 * b.N)
+			for i, d := range spent {
+				b.ReportMetric(cmds/d.Seconds(), "cmds/s-pipeline="+pipelinePools[i])
+				stats := clients[i].PoolStats()
+				conns := stats.TotalConns
+				if stats.PipelineStats != nil {
+					conns += stats.PipelineStats.TotalConns
+				}
+				b.ReportMetric(float64(conns), "conns-pipeline="+pipelinePools[i])
+			}
+			b.ReportMetric(float64(spent[0])/float64(spent[1]), "shared/default-throughput")
+			b.ReportMetric(float64(failed.Load()), "errors")
+		})
+	}
+}

@@ -164,9 +164,13 @@ func (b *Builder) selectTopology(r *resolution, vs *varScan, u *urlSettings) Top
 		}
 	}
 	if u != nil && u.q != nil {
-		if u.q.Has("master_name") {
+		switch {
+		case u.q.Has("master_name"):
 			sentinel = append(sentinel, u.src+" parameter master_name")
-		} else if u.q.Has("addr") {
+		case u.q.Has("addr") && len(sentinel) == 0:
+			// addr is in both grammars: a URL with more nodes is a
+			// cluster's unless another sign (REDIS_SENTINEL_MASTER for a
+			// failover URL without master_name) says sentinel.
 			cluster = append(cluster, u.src+" parameter addr")
 		}
 	}

@@ -50,6 +50,7 @@ func (b *Builder) assemble(r *resolution) {
 		c.network, c.addr, host = r.address()
 	}
 	r.checkPool()
+	r.checkPlatform() // go-redis v9.23's settings (platform.go)
 	c.tlsConfig = r.tlsConfig(host)
 	r.reloadingCA(b, c.tlsConfig) // reload.go: the CA file is read again when it changes
 	r.defaultClientName(b.service)

@@ -328,6 +328,7 @@ func (u *urlSettings) split(t Topology) {
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)
+	saidSuspect := false // a query that may be a piece of the password is reported once
 	for _, k := range keys {
 		vs := u.q[k]
 		last := vs[len(vs)-1] // go-redis: the last one counts, empty is unset
@@ -338,7 +339,11 @@ func (u *urlSettings) split(t Topology) {
 		id, legacy, ok := urlParam(k, g)
 		switch {
 		case !ok:
-			u.fail("has an unknown parameter%s", suggestParam(k, g))
+			suspect := strings.Contains(u.u.RawQuery, "@")
+			if !suspect || !saidSuspect {
+				u.fail("%s", unknownParam(k, g, suspect))
+			}
+			saidSuspect = saidSuspect || suspect
 			continue
 		case id == setTLSSkipVerify && scheme != "rediss":
 			u.fail("has parameter skip_verify, which only a rediss:// URL takes")
@@ -411,9 +416,62 @@ func urlParseProblem(err error) string {
 	return "is not a valid URL; write redis://[user:password@]host:port/db"
 }
 
+// unknownParam explains a query parameter the grammar does not take: it
+// names the key (never its value), says which grammar takes it when another
+// does, and names the known parameter closest to a typo. A key with
+// characters no parameter name has is not printed, nor is any key of a query
+// that holds '@': in a malformed URL ("redis://:pa?s=s@host") the query is a
+// piece of the password and the host.
+func unknownParam(key string, g grammar, suspect bool) string {
+	if suspect {
+		return "has an unknown query parameter, and its query holds '@': if the password holds ? & = or #, percent-encode them (%3F %26 %3D %23)"
+	}
+	if !paramName(key) {
+		return "has a query parameter whose name is not a parameter name (it has characters other than letters, digits and _); " +
+			"if the password holds ? & or =, percent-encode them (%3F %26 %3D)"
+	}
+	for _, other := range []grammar{grammarStandalone, grammarCluster, grammarFailover} {
+		if other == g {
+			continue
+		}
+		if id, _, ok := urlParam(key, other); ok {
+			return "has parameter " + key + ", which only a " + grammarList(settings[id].urls) + " URL takes"
+		}
+	}
+	return "has an unknown parameter " + key + suggestParam(key, g)
+}
+
+// paramName reports whether s could be a parameter name: go-redis's are
+// letters, digits and underscores, at most 64 of them.
+func paramName(s string) bool {
+	if s == "" || len(s) > 64 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_') {
+			return false
+		}
+	}
+	return true
+}
+
+// grammarList names the URL grammars in g: "cluster or sentinel".
+func grammarList(g grammar) string {
+	var names []string
+	for _, n := range []struct {
+		g    grammar
+		name string
+	}{{grammarStandalone, "standalone"}, {grammarCluster, "cluster"}, {grammarFailover, "sentinel"}} {
+		if g == 0 || g&n.g != 0 {
+			names = append(names, n.name)
+		}
+	}
+	return strings.Join(names, " or ")
+}
+
 // suggestParam names the known parameter closest to an unknown one, so a
-// typo like pool_szie gets its fix. The unknown name itself is not shown:
-// in a malformed URL it may be a piece of the password.
+// typo like pool_szie gets its fix.
 func suggestParam(unknown string, g grammar) string {
 	if best, _ := paramSuggesters()[g].closest(unknown); best != "" {
 		return " (did you mean " + best + "?)"

@@ -32,9 +32,12 @@ const (
 	CategoryProtocol              Category = "protocol"
 	CategoryClusterDown           Category = "cluster-down"
 	CategorySentinelNoMaster      Category = "sentinel-unknown-master"
-	CategoryUnknown               Category = "unknown"
+	// CategoryMaintNotifications: REDIS_MAINT_NOTIFICATIONS=enabled against
+	// a server without maintenance notifications (go-redis v9.23).
+	CategoryMaintNotifications Category = "maint-notifications-unsupported"
+	CategoryUnknown            Category = "unknown"
 
-	// cloudauth: token authentication (token.go).
+	// Token authentication (token.go).
 	CategoryTokenNoCredentials Category = "auth-token-no-credentials"
 	CategoryTokenAudience      Category = "auth-token-wrong-audience"
 	CategoryTokenUnreachable   Category = "auth-token-endpoint-unreachable"
@@ -106,6 +109,9 @@ func (c *Config) Diagnose(err error) Diagnosis {
 		return Diagnosis{CategoryClusterDown, "the cluster is not ready (or the server is not in cluster mode)", "wait for cluster_state:ok, or unset " + EnvClusterNodes + " for a standalone server"}
 	case strings.Contains(msg, "sentinel") && (strings.Contains(msg, "master") || strings.Contains(msg, "unreachable")):
 		return Diagnosis{CategorySentinelNoMaster, "the sentinels do not know the master (or cannot be reached)", "check " + EnvSentinelMaster + " and " + EnvSentinelNodes}
+	case strings.Contains(msg, "maint_notifications") || strings.Contains(msg, "maintnotifications"):
+		return Diagnosis{CategoryMaintNotifications, "the server does not support maintenance notifications (a Redis Cloud / Enterprise feature), and they are enabled",
+			"set " + EnvMaintNotifications + "=disabled (or auto, which falls back quietly)"}
 	case strings.Contains(msg, "unknown command") || strings.Contains(msg, "NOPROTO") || strings.Contains(msg, "protocol error") || strings.Contains(msg, "can't parse"):
 		return Diagnosis{CategoryProtocol, "the server does not speak the protocol the client asked for", "set " + EnvProtocol + "=2 for servers older than Redis 6, or check that the address is a Redis server"}
 	case errors.Is(err, errConnectDeadline) || errors.As(err, &netErr) && netErr.Timeout():

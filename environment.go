@@ -112,6 +112,17 @@ const (
 	EnvUnstableResp3         = "REDIS_UNSTABLE_RESP3"
 	EnvFailingTimeoutSeconds = "REDIS_FAILING_TIMEOUT_SECONDS"
 
+	// go-redis v9.23's pipeline pool, latency band and maintenance
+	// notifications (issue 13).
+	EnvPipelinePoolSize           = "REDIS_PIPELINE_POOL_SIZE"
+	EnvPipelineReadBufferSize     = "REDIS_PIPELINE_READ_BUFFER_SIZE"
+	EnvPipelineWriteBufferSize    = "REDIS_PIPELINE_WRITE_BUFFER_SIZE"
+	EnvRouteByLatencyTolerance    = "REDIS_ROUTE_BY_LATENCY_TOLERANCE"
+	EnvMaintNotifications         = "REDIS_MAINT_NOTIFICATIONS"
+	EnvMaintNotificationsEndpoint = "REDIS_MAINT_NOTIFICATIONS_ENDPOINT_TYPE"
+	EnvMaintNotificationsRelaxed  = "REDIS_MAINT_NOTIFICATIONS_RELAXED_TIMEOUT"
+	EnvMaintNotificationsHandoff  = "REDIS_MAINT_NOTIFICATIONS_HANDOFF_TIMEOUT"
+
 	EnvClusterNodes            = "REDIS_CLUSTER_NODES"
 	EnvClusterMaxRedirects     = "REDIS_CLUSTER_MAX_REDIRECTS"
 	EnvClusterReadOnly         = "REDIS_CLUSTER_READ_ONLY"
@@ -155,6 +166,8 @@ var profiles = [...]profile{
 			setCertExpiryWarning: "336h",
 			setSecretsTimeout:    "5s",
 			setSecretsRefresh:    "5m",
+			// go-redis's default is auto; see maintDefault.
+			setMaintNotifications: maintDefault,
 		},
 	},
 	Test: {
@@ -168,6 +181,8 @@ var profiles = [...]profile{
 			setCertExpiryWarning: "336h",
 			setSecretsTimeout:    "2s",
 			setSecretsRefresh:    "5m",
+			// go-redis's default is auto; see maintDefault.
+			setMaintNotifications: maintDefault,
 		},
 	},
 	Staging: {
@@ -189,8 +204,17 @@ func productionDefaults() map[settingID]string {
 		setCertExpiryWarning: "336h",
 		setSecretsTimeout:    "5s",
 		setSecretsRefresh:    "5m",
+		// go-redis's default is auto; see maintDefault.
+		setMaintNotifications: maintDefault,
 	}
 }
+
+// maintDefault is every environment's maintenance notifications mode:
+// disabled, so that open-source Redis, Valkey and managed services without
+// the feature get a clean start-up with no CLIENT MAINT_NOTIFICATIONS round
+// trip and no endpoint detection; Redis Cloud and Enterprise users set
+// REDIS_MAINT_NOTIFICATIONS=enabled (or auto). The README says why.
+const maintDefault = "disabled"
 
 // isLoopback reports whether host names this machine.
 func isLoopback(host string) bool {

@@ -51,7 +51,8 @@ func (d Duration) MarshalJSON() ([]byte, error) { return json.Marshal(time.Durat
 // String returns the duration as text.
 func (d Duration) String() string { return time.Duration(d).String() }
 
-// PoolStats are the client's connection pool counters.
+// PoolStats are the client's connection pool counters (summed over the
+// nodes of a cluster).
 type PoolStats struct {
 	Hits       uint32 `json:"hits"`
 	Misses     uint32 `json:"misses"`
@@ -59,6 +60,25 @@ type PoolStats struct {
 	TotalConns uint32 `json:"total_conns"`
 	IdleConns  uint32 `json:"idle_conns"`
 	StaleConns uint32 `json:"stale_conns"`
+	// Pipeline is go-redis's dedicated pipeline pool (v9.23), whose
+	// connections are not in TotalConns; nil when there is none
+	// (REDIS_PIPELINE_POOL_SIZE=-1).
+	Pipeline *PoolStats `json:"pipeline,omitempty"`
+	// MaxConnsPerNode is the most connections the client can hold to
+	// one node, both pools together (Config.MaxConnsPerNode); 0 when
+	// max_active_conns is unset.
+	MaxConnsPerNode int `json:"max_conns_per_node,omitempty"`
+}
+
+// poolStats copies go-redis's counters, the pipeline pool's included.
+func poolStats(s *redis.PoolStats, maxConns int) PoolStats {
+	out := PoolStats{Hits: s.Hits, Misses: s.Misses, Timeouts: s.Timeouts, TotalConns: s.TotalConns,
+		IdleConns: s.IdleConns, StaleConns: s.StaleConns, MaxConnsPerNode: maxConns}
+	if p := s.PipelineStats; p != nil {
+		out.Pipeline = &PoolStats{Hits: p.Hits, Misses: p.Misses, Timeouts: p.Timeouts, TotalConns: p.TotalConns,
+			IdleConns: p.IdleConns, StaleConns: p.StaleConns}
+	}
+	return out
 }
 
 // TLSInfo describes the TLS session with the server.
@@ -81,16 +101,19 @@ func (c *Config) Check(ctx context.Context, client redis.UniversalClient) Health
 	err := client.Ping(ctx).Err()
 	h.Latency = Duration(time.Since(start))
 	if stats := client.PoolStats(); stats != nil {
-		h.Pool = PoolStats{stats.Hits, stats.Misses, stats.Timeouts, stats.TotalConns, stats.IdleConns, stats.StaleConns}
+		h.Pool = poolStats(stats, c.MaxConnsPerNode())
 	}
 	if err != nil {
 		d := c.Diagnose(err)
 		h.Status, h.Error, h.Diagnosis = StatusDown, err.Error(), &d
 		return h
 	}
-	if info, err := client.Info(ctx, "server", "replication").Result(); err == nil {
+	if info, err := client.Info(ctx, "server", "replication", "clients").Result(); err == nil {
 		h.ServerVersion = infoField(info, "redis_version")
 		h.Role = infoField(info, "role")
+		if w := c.maxclientsShare(infoField(info, "maxclients")); w != "" {
+			h.Warnings = append(h.Warnings, w)
+		}
 	}
 	if c.topology == TopologyCluster {
 		if info, err := client.ClusterInfo(ctx).Result(); err == nil {

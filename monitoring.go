@@ -38,8 +38,12 @@ type DebugInfo struct {
 	Network     string        `json:"network"`
 	Addr        string        `json:"addr"`
 	Settings    []SettingInfo `json:"settings"`
-	Warnings    []string      `json:"warnings"`
-	Relaxed     []Relaxation  `json:"relaxed_rules"`
+	// ConnectionCeiling is the most connections the client can hold to
+	// one node, both pools together: "12 (max_active_conns 2 + pipeline
+	// pool 10)", or the pools' sizes when max_active_conns is unset.
+	ConnectionCeiling string       `json:"connection_ceiling"`
+	Warnings          []string     `json:"warnings"`
+	Relaxed           []Relaxation `json:"relaxed_rules"`
 }
 
 // SettingInfo is one row of the debug view.
@@ -77,6 +81,8 @@ func (c *Config) DebugInfo() DebugInfo {
 		Settings:    make([]SettingInfo, 0, len(settings)),
 		Warnings:    append([]string{}, c.warnings...),
 		Relaxed:     append([]Relaxation{}, c.relaxed...),
+
+		ConnectionCeiling: c.ceilingText(),
 	}
 	for id := range settings {
 		def := &settings[id]

@@ -77,10 +77,21 @@ const (
 	setUnstableResp3
 	setFailingTimeoutSeconds
 
+	// go-redis v9.23 (issue 13): the pipeline pool and maintenance
+	// notifications. Their setters and rules are in platform.go.
+	setPipelinePoolSize
+	setPipelineReadBufferSize
+	setPipelineWriteBufferSize
+	setMaintNotifications
+	setMaintEndpointType
+	setMaintRelaxedTimeout
+	setMaintHandoffTimeout
+
 	setClusterNodes
 	setMaxRedirects
 	setReadOnly
 	setRouteByLatency
+	setRouteByLatencyTolerance // go-redis v9.23 (issue 13)
 	setRouteRandomly
 	setSentinelMaster
 	setSentinelNodes
@@ -221,10 +232,21 @@ var settings = [numSettings]settingDef{
 	setUnstableResp3:         {name: "unstable_resp3", env: EnvUnstableResp3, param: "unstable_resp3", urls: grammarFailover, method: "Connection().UnstableResp3", kind: kindBool, apply: func(o *redis.UniversalOptions, v value) { o.UnstableResp3 = v.bool() }, doc: "allow RESP3 replies go-redis marks unstable"},
 	setFailingTimeoutSeconds: {name: "failing_timeout_seconds", env: EnvFailingTimeoutSeconds, param: "failing_timeout_seconds", urls: grammarCluster, method: "Cluster().FailingTimeout", kind: kindInt, min: 1, max: maxInt32, apply: func(o *redis.UniversalOptions, v value) { o.FailingTimeoutSeconds = v.int() }, doc: "seconds a failing cluster node is avoided (go-redis default 15)"},
 
+	// go-redis v9.23 (issue 13): the dedicated pipeline pool and
+	// maintenance notifications. Setters, value checks and rules: platform.go.
+	setPipelinePoolSize:        {name: "pipeline_pool_size", env: EnvPipelinePoolSize, param: "pipeline_pool_size", method: "Pool().PipelinePoolSize", kind: kindInt, min: -1, max: maxInt32, disable: true, apply: func(o *redis.UniversalOptions, v value) { o.PipelinePoolSize = v.int() }, doc: "connections for pipelines, on top of max_active_conns (-1: pipelines share the command pool; go-redis default 10)"},
+	setPipelineReadBufferSize:  {name: "pipeline_read_buffer_size", env: EnvPipelineReadBufferSize, param: "pipeline_read_buffer_size", method: "Pool().PipelineBufferSizes", kind: kindInt, min: 0, max: maxPipelineBuffer, apply: func(o *redis.UniversalOptions, v value) { o.PipelineReadBufferSize = v.int() }, doc: "read buffer of each pipeline connection, bytes (go-redis default 128 KiB)"},
+	setPipelineWriteBufferSize: {name: "pipeline_write_buffer_size", env: EnvPipelineWriteBufferSize, param: "pipeline_write_buffer_size", method: "Pool().PipelineBufferSizes", kind: kindInt, min: 0, max: maxPipelineBuffer, apply: func(o *redis.UniversalOptions, v value) { o.PipelineWriteBufferSize = v.int() }, doc: "write buffer of each pipeline connection, bytes (go-redis default 128 KiB)"},
+	setMaintNotifications:      {name: "maint_notifications", env: EnvMaintNotifications, method: "Connection().MaintNotifications", kind: kindString, validate: maintModeValue, apply: applyMaintMode, doc: "maintenance notifications (Redis Cloud / Enterprise): disabled, auto or enabled"},
+	setMaintEndpointType:       {name: "maint_notifications_endpoint_type", env: EnvMaintNotificationsEndpoint, method: "Connection().MaintEndpointType", kind: kindString, validate: maintEndpointValue, apply: applyMaintEndpoint, doc: "endpoint a MOVING notification names: auto, internal-ip, internal-fqdn, external-ip, external-fqdn or none"},
+	setMaintRelaxedTimeout:     {name: "maint_notifications_relaxed_timeout", env: EnvMaintNotificationsRelaxed, method: "Connection().MaintRelaxedTimeout", kind: kindDuration, apply: applyMaintRelaxed, doc: "read and write timeout while a node is migrating or failing over (go-redis default 10s)"},
+	setMaintHandoffTimeout:     {name: "maint_notifications_handoff_timeout", env: EnvMaintNotificationsHandoff, method: "Connection().MaintHandoffTimeout", kind: kindDuration, apply: applyMaintHandoff, doc: "moving a connection to a node's new endpoint at most (go-redis default 15s)"},
+
 	setClusterNodes:            {name: "cluster_nodes", env: EnvClusterNodes, topos: topoCluster, method: "Cluster().Nodes", kind: kindAddrList, doc: "comma-separated host:port seed nodes; selects cluster"},
 	setMaxRedirects:            {name: "max_redirects", env: EnvClusterMaxRedirects, param: "max_redirects", urls: grammarCluster, topos: topoCluster, method: "Cluster().MaxRedirects", kind: kindInt, min: -1, max: maxInt32, disable: true, apply: func(o *redis.UniversalOptions, v value) { o.MaxRedirects = v.int() }, doc: "MOVED/ASK redirects followed (-1: none; go-redis default 3)"},
 	setReadOnly:                {name: "read_only", env: EnvClusterReadOnly, param: "read_only", urls: grammarCluster, topos: topoCluster, method: "Cluster().ReadOnly", kind: kindBool, apply: func(o *redis.UniversalOptions, v value) { o.ReadOnly = v.bool() }, doc: "send read-only commands to replicas"},
 	setRouteByLatency:          {name: "route_by_latency", env: EnvRouteByLatency, param: "route_by_latency", urls: grammarCluster | grammarFailover, topos: topoCluster | topoSentinel, method: "Cluster().RouteByLatency", kind: kindBool, apply: func(o *redis.UniversalOptions, v value) { o.RouteByLatency = v.bool() }, doc: "read-only commands to the closest node"},
+	setRouteByLatencyTolerance: {name: "route_by_latency_tolerance", env: EnvRouteByLatencyTolerance, param: "route_by_latency_tolerance", urls: grammarCluster | grammarFailover, topos: topoCluster | topoSentinel, method: "Cluster().RouteByLatencyTolerance", kind: kindDuration, disable: true, apply: func(o *redis.UniversalOptions, v value) { o.RouteByLatencyTolerance = v.duration() }, doc: "with route_by_latency, any node this close to the fastest (0: the fastest only)"},
 	setRouteRandomly:           {name: "route_randomly", env: EnvRouteRandomly, param: "route_randomly", urls: grammarCluster | grammarFailover, topos: topoCluster | topoSentinel, method: "Cluster().RouteRandomly", kind: kindBool, apply: func(o *redis.UniversalOptions, v value) { o.RouteRandomly = v.bool() }, doc: "read-only commands to a random node"},
 	setSentinelMaster:          {name: "sentinel_master", env: EnvSentinelMaster, param: "master_name", urls: grammarFailover, topos: topoSentinel, method: "Sentinel().Master", kind: kindString, apply: func(o *redis.UniversalOptions, v value) { o.MasterName = v.s }, doc: "master name the sentinels watch; selects sentinel"},
 	setSentinelNodes:           {name: "sentinel_nodes", env: EnvSentinelNodes, topos: topoSentinel, method: "Sentinel().Nodes", kind: kindAddrList, doc: "comma-separated host:port sentinels"},

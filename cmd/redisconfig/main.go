@@ -179,6 +179,7 @@ func printConfig(cfg *redisconfig.Config, asJSON bool, stdout io.Writer) int {
 	}
 	_ = tw.Flush()
 	fmt.Fprintln(stdout, "\nAll other settings: go-redis defaults.")
+	fmt.Fprintf(stdout, "connections per node at most: %s\n", info.ConnectionCeiling)
 	for _, r := range info.Relaxed {
 		fmt.Fprintf(stdout, "relaxed rule %s: %s\n", r.Rule, r.Reason)
 	}
@@ -257,6 +258,12 @@ func writeCheck(w io.Writer, cfg *redisconfig.Config, r checkReport) {
 		fmt.Fprintln(w, "tls:         off")
 	}
 	fmt.Fprintf(w, "pool:        %d connections, %d idle, %d timeouts\n", h.Pool.TotalConns, h.Pool.IdleConns, h.Pool.Timeouts)
+	if p := h.Pool.Pipeline; p != nil {
+		fmt.Fprintf(w, "pipelines:   %d connections, %d idle, %d timeouts (go-redis's pipeline pool)\n", p.TotalConns, p.IdleConns, p.Timeouts)
+	} else {
+		fmt.Fprintln(w, "pipelines:   no pipeline pool (pipelines share the pool)")
+	}
+	fmt.Fprintf(w, "ceiling:     %s connections per node\n", r.Config.ConnectionCeiling)
 	if h.Diagnosis != nil {
 		fmt.Fprintf(w, "problem:     %s\n", h.Diagnosis)
 	}

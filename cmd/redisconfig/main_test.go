@@ -80,6 +80,20 @@ func TestCLI(t *testing.T) {
 		assert.Equal(t, 0, code)
 		assert.Contains(t, out, "status:      UP")
 		assert.Contains(t, out, "role master")
+		assert.Contains(t, out, "pipelines:   0 connections") // go-redis's pipeline pool, unused by check
+	})
+	t.Run("both pools and the ceiling", func(t *testing.T) {
+		out, _, code := runCLI(t, map[string]string{"ENVIRONMENT": "test", "REDIS_URL": "redis://:" + canary + "@" + plain.Addr() + "?max_active_conns=4&pool_size=4&pipeline_pool_size=2"}, "check")
+		assert.Equal(t, 0, code)
+		assert.Contains(t, out, "ceiling:     6 (max_active_conns 4 + pipeline pool 2) connections per node")
+		out, _, code = runCLI(t, map[string]string{"ENVIRONMENT": "test", "REDIS_URL": "redis://:" + canary + "@" + plain.Addr() + "?pipeline_pool_size=-1"}, "check", "--json")
+		assert.Equal(t, 0, code)
+		assert.NotContains(t, out, `"pipeline"`)
+		out, _, code = runCLI(t, map[string]string{"ENVIRONMENT": "test", "REDIS_URL": "redis://" + plain.Addr() + "?pipeline_pool_size=3", "REDIS_MAINT_NOTIFICATIONS": "auto"}, "print")
+		assert.Equal(t, 0, code)
+		assert.Regexp(t, `pipeline_pool_size\s+3\s+REDIS_URL parameter pipeline_pool_size`, out)
+		assert.Regexp(t, `maint_notifications\s+auto\s+REDIS_MAINT_NOTIFICATIONS`, out)
+		assert.Contains(t, out, "connections per node at most: no hard ceiling")
 	})
 	t.Run("healthy tls json", func(t *testing.T) {
 		out, _, code := runCLI(t, map[string]string{"ENVIRONMENT": "test", "REDIS_URL": "rediss://:" + canary + "@" + tlsSrv.Addr(), "REDIS_TLS_CA_FILE": ca.CertFile}, "check", "--json")

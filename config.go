@@ -36,6 +36,7 @@ type Config struct {
 	creds     credentials
 	warnings  []string
 	relaxed   []Relaxation
+	notes     []string // issue 14: Kubernetes links seen, the preset in use
 }
 
 // assemble completes the Config a resolution fills, in named steps: the
@@ -59,6 +60,7 @@ func (b *Builder) assemble(r *resolution) {
 	r.enforceRules()
 	r.hideIdleSecretsTiming(b)
 	c.warnings = r.warnings
+	c.notes = r.notes // issue 14
 	c.relaxed = relaxations(b.relaxed)
 }
 
@@ -106,8 +108,8 @@ func (r *resolution) address() (network, addr, host string) {
 		if r.outcome(RuleAddressRequired) == fail {
 			if r.envOK && !r.broken(setHost) {
 				r.fail(ErrMissing, "host", EnvURL+" and "+EnvHost+" (unset)",
-					"%s needs an address and never falls back to localhost; set %s or %s, or call Connection().Addr",
-					r.env, EnvURL, EnvHost)
+					"%s needs an address and never falls back to localhost; set %s or %s, or call Connection().Addr%s",
+					r.env, EnvURL, EnvHost, r.linkHint()) // issue 14: linkHint
 			}
 			return "", "", ""
 		}

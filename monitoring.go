@@ -40,6 +40,9 @@ type DebugInfo struct {
 	Settings    []SettingInfo `json:"settings"`
 	Warnings    []string      `json:"warnings"`
 	Relaxed     []Relaxation  `json:"relaxed_rules"`
+	// Notes say what was seen and deliberately not used (Kubernetes service
+	// links) and which provider preset applied.
+	Notes []string `json:"notes,omitempty"`
 }
 
 // SettingInfo is one row of the debug view.
@@ -77,6 +80,7 @@ func (c *Config) DebugInfo() DebugInfo {
 		Settings:    make([]SettingInfo, 0, len(settings)),
 		Warnings:    append([]string{}, c.warnings...),
 		Relaxed:     append([]Relaxation{}, c.relaxed...),
+		Notes:       append([]string(nil), c.notes...),
 	}
 	for id := range settings {
 		def := &settings[id]

@@ -94,6 +94,9 @@ type resolution struct {
 	caSource string
 
 	creds credentials // settled by settleCredentials (auth.go)
+
+	notes     []string // issue 14: what the debug view should mention (kubernetes.go)
+	linksSeen bool     // issue 14: Kubernetes service links were set aside
 }
 
 // The rungs of the precedence chain, highest first.
@@ -200,6 +203,7 @@ func (b *Builder) resolve(r *resolution, vs *varScan) {
 	if u != nil {
 		r.errs = append(r.errs, u.errs...)
 	}
+	b.applyAddressFrom(r, vs) // issue 14: kubernetes.go
 	r.warnUnknown(vs)
 	r.reportTwins(vs) // lookup.go
 }

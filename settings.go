@@ -42,6 +42,7 @@ const (
 	setPassword
 	setClientName
 	setProtocol
+	setAddressFrom // issue 14: kubernetes.go
 
 	setTLS
 	setTLSCAFile
@@ -185,6 +186,9 @@ var settings = [numSettings]settingDef{
 	setPassword:   {name: "password", env: EnvPassword, file: true, param: "password", urls: grammarFailover, method: "Connection().Password", kind: kindSecret, doc: "password; REDIS_PASSWORD_FILE reads it from a file"},
 	setClientName: {name: "client_name", env: EnvClientName, param: "client_name", method: "Connection().ClientName", kind: kindString, validate: clientNameChars, apply: func(o *redis.UniversalOptions, v value) { o.ClientName = v.s }, doc: "CLIENT SETNAME (default: the service name)"},
 	setProtocol:   {name: "protocol", env: EnvProtocol, param: "protocol", method: "Connection().Protocol", kind: kindInt, min: 2, max: 3, apply: func(o *redis.UniversalOptions, v value) { o.Protocol = v.int() }, doc: "RESP version, 2 or 3 (go-redis default 3)"},
+
+	// issue 14: kubernetes.go validates it.
+	setAddressFrom: {name: "address_from", env: EnvAddressFrom, topos: topoStandalone, method: "Connection().AddressFrom", kind: kindString, doc: "kubernetes (or kubernetes:SERVICE): take host and port from Kubernetes service links"},
 
 	setTLS:           {name: "tls", env: EnvTLS, alias: EnvSSL, method: "TLS().Enable", kind: kindBool, doc: "connect over TLS (rediss:// sets it)"},
 	setTLSCAFile:     {name: "tls_ca_file", env: EnvTLSCAFile, method: "TLS().CAFile", tlsOnly: true, kind: kindPath, doc: "PEM bundle of CAs to trust instead of the system roots"},

@@ -58,6 +58,7 @@ func (b *Builder) assemble(r *resolution) {
 	r.settleCredentials(b)
 	c.creds = r.creds
 	r.enforceRules()
+	r.enforcePreset() // issue 14: presets.go
 	r.hideIdleSecretsTiming(b)
 	c.warnings = r.warnings
 	c.notes = r.notes // issue 14

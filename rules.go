@@ -37,6 +37,10 @@ const (
 	// RuleNoUnknownVariables: a REDIS_* name within two edits of a real
 	// variable is a typo, not another program's variable.
 	RuleNoUnknownVariables
+	// RulePresetNeeds: what a provider preset needs (presets.go, issue 14):
+	// TLS, the service's CA, the cluster topology, an idle time or a
+	// connection lifetime below the service's limit.
+	RulePresetNeeds
 )
 
 // outcome is what a rule does in one environment.
@@ -77,6 +81,7 @@ var rules = []ruleDef{
 	{RuleNoConflicts, "no-conflicts", "conflicting values", "allowed", warned4, false},
 	{RuleSecretsReachable, "secrets-reachable", "secret source unreachable", "variables used", warned4, false},
 	{RuleNoUnknownVariables, "no-unknown-variables", "`REDIS_*` name two edits from a real one", "allowed", warned4, true},
+	{RulePresetNeeds, "preset-needs", "a provider preset's needs (see \"Provider presets\")", "allowed", warned4, false}, // issue 14
 }
 
 func (r Rule) def() *ruleDef {
@@ -114,7 +119,7 @@ func (r Rule) goName() string {
 		RuleNoLoopback: "RuleNoLoopback", RuleAddressRequired: "RuleAddressRequired",
 		RuleVerifyCertificates: "RuleVerifyCertificates", RuleTokenOverTLS: "RuleTokenOverTLS",
 		RuleNoConflicts: "RuleNoConflicts", RuleSecretsReachable: "RuleSecretsReachable",
-		RuleNoUnknownVariables: "RuleNoUnknownVariables",
+		RuleNoUnknownVariables: "RuleNoUnknownVariables", RulePresetNeeds: "RulePresetNeeds",
 	}[r]
 }
 

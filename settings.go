@@ -42,6 +42,7 @@ const (
 	setPassword
 	setClientName
 	setProtocol
+	setProvider    // issue 14: presets.go
 	setAddressFrom // issue 14: kubernetes.go
 
 	setTLS
@@ -187,7 +188,8 @@ var settings = [numSettings]settingDef{
 	setClientName: {name: "client_name", env: EnvClientName, param: "client_name", method: "Connection().ClientName", kind: kindString, validate: clientNameChars, apply: func(o *redis.UniversalOptions, v value) { o.ClientName = v.s }, doc: "CLIENT SETNAME (default: the service name)"},
 	setProtocol:   {name: "protocol", env: EnvProtocol, param: "protocol", method: "Connection().Protocol", kind: kindInt, min: 2, max: 3, apply: func(o *redis.UniversalOptions, v value) { o.Protocol = v.int() }, doc: "RESP version, 2 or 3 (go-redis default 3)"},
 
-	// issue 14: kubernetes.go validates it.
+	// issue 14: presets.go and kubernetes.go validate these two.
+	setProvider:    {name: "provider", env: EnvProvider, method: "Connection().Provider", kind: kindString, doc: "managed-service preset: oss (default), memorystore, elasticache, ... (see \"Provider presets\")"},
 	setAddressFrom: {name: "address_from", env: EnvAddressFrom, topos: topoStandalone, method: "Connection().AddressFrom", kind: kindString, doc: "kubernetes (or kubernetes:SERVICE): take host and port from Kubernetes service links"},
 
 	setTLS:           {name: "tls", env: EnvTLS, alias: EnvSSL, method: "TLS().Enable", kind: kindBool, doc: "connect over TLS (rediss:// sets it)"},

@@ -75,6 +75,7 @@ const (
 	needIdleBelow                                  // the service closes idle connections after limit
 	needLifetimeBelow                              // the service closes connections older than limit
 	needNoReplicaPortInCluster                     // port 6380 answers MOVED to a cluster client
+	needPinOrCA                                    // the server certificate is self-signed
 )
 
 // presetNeed is one rule a preset adds, with its reason and link.
@@ -189,6 +190,7 @@ var presets = []preset{
 		},
 		needs: []presetNeed{
 			{needTLSOnly, 0, "Heroku Redis 6 and later require TLS", linkHerokuTLS},
+			{needPinOrCA, 0, "Heroku Redis presents a self-signed certificate, which no CA vouches for", linkHerokuTLS},
 			{needIdleBelow, 5 * time.Minute, "Heroku Redis closes connections idle for 300 seconds by default (heroku redis:timeout)", linkHerokuTimeout},
 		},
 		maint: maintDisabledNotEnterprise},
@@ -278,6 +280,8 @@ func (n presetNeed) short() string {
 		return EnvConnMaxLifetime + " below " + fmtDuration(n.limit)
 	case needNoReplicaPortInCluster:
 		return "no cluster seed on port 6380"
+	case needPinOrCA:
+		return EnvTLSVerify + "=pinned (or the certificate in " + EnvTLSCAFile + ")"
 	}
 	return fmt.Sprintf("need(%d)", int(n.kind))
 }
@@ -338,6 +342,10 @@ func (r *resolution) enforcePreset() {
 			if !r.broken(setConnMaxLifetime) && (!r.has(setConnMaxLifetime) || d.n <= 0 || d.duration() >= n.limit) {
 				report("conn_max_lifetime", r.srcOf(setConnMaxLifetime), "%s: %s; set %s below %s", name, n.reason, EnvConnMaxLifetime, fmtDuration(n.limit))
 			}
+		case needPinOrCA:
+			if tlsOn && !r.pinned() && !r.privateCA() && !r.broken(setTLSVerify) {
+				report("tls_verify", r.srcOf(setTLSVerify), "%s: %s; set %s=pinned and %s to its SHA-256 (redisconfig check prints it)", name, n.reason, EnvTLSVerify, EnvTLSPinSHA256)
+			}
 		case needNoReplicaPortInCluster:
 			if r.topology != TopologyCluster {
 				continue
@@ -393,7 +401,3 @@ func presetTable() string {
 	}
 	return sb.String()
 }
-
-// pinned reports whether the server certificate is trusted by pin, which
-// makes a CA unnecessary. Pinning arrives with the TLS verification modes.
-func (r *resolution) pinned() bool { return false }

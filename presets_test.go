@@ -81,7 +81,7 @@ func TestPresetLayer(t *testing.T) {
 			setting: "disable_identity", want: "false", wantSrc: "REDIS_DISABLE_IDENTITY", wantKind: SourceVariable},
 		{name: "URL parameter wins", give: map[string]string{EnvProvider: "azure", EnvURL: "redis://h:6379?conn_max_idle_time=2m"},
 			setting: "conn_max_idle_time", want: "2m0s", wantSrc: "REDIS_URL parameter conn_max_idle_time", wantKind: SourceURL},
-		{name: "preset beats profile", give: prodVars(map[string]string{EnvProvider: "heroku"}),
+		{name: "preset beats profile", give: prodVars(map[string]string{EnvProvider: "heroku", EnvTLSVerify: "pinned", EnvTLSPinSHA256: strings.Repeat("ab", 32)}),
 			setting: "conn_max_idle_time", want: "4m0s", wantSrc: "heroku preset", wantKind: SourcePreset},
 		{name: "rediss scheme over TLS default", give: map[string]string{EnvProvider: "upstash", EnvURL: "redis://h:6379"},
 			setting: "tls", want: "false", wantSrc: "REDIS_URL", wantKind: SourceURL},
@@ -160,6 +160,8 @@ func TestPresetRules(t *testing.T) {
 		{name: "heroku idle disabled", give: map[string]string{EnvProvider: "heroku", EnvConnMaxIdleTime: "0"}, wantErr: ErrRule, wantIn: "300 seconds"},
 		{name: "redis-cloud without its CA", give: map[string]string{EnvProvider: "redis-cloud"}, wantErr: ErrRule, wantIn: "Redis Cloud's own CA"},
 		{name: "upstash", give: map[string]string{EnvProvider: "upstash"}},
+		{name: "heroku with the system roots", give: map[string]string{EnvProvider: "heroku"}, wantErr: ErrRule, wantIn: "REDIS_TLS_VERIFY=pinned"},
+		{name: "heroku pinned", give: map[string]string{EnvProvider: "heroku", EnvTLSVerify: "pinned", EnvTLSPinSHA256: strings.Repeat("0A:", 31) + "0A"}},
 	}
 	for _, tt := range tests {
 		for _, env := range []Environment{Development, Production} {
@@ -194,7 +196,9 @@ func TestPresetsInEveryEnvironment(t *testing.T) {
 	for _, p := range presets {
 		vars := map[string]string{EnvProvider: string(p.provider), EnvTLSCAFile: ca.CertFile, EnvPassword: "pw", EnvTLS: "true"}
 		if p.provider == ProviderHeroku {
+			// Heroku's self-signed certificate is trusted by pin.
 			delete(vars, EnvTLSCAFile)
+			vars[EnvTLSVerify], vars[EnvTLSPinSHA256] = "pinned", strings.Repeat("ab", 32)
 		}
 		for _, n := range p.needs {
 			if n.kind == needCluster {
@@ -208,11 +212,6 @@ func TestPresetsInEveryEnvironment(t *testing.T) {
 			t.Run(string(p.provider)+"/"+env.String(), func(t *testing.T) {
 				t.Parallel()
 				cfg, err := New().WithEnv(maps.Clone(vars)).Environment(env).Build(context.Background())
-				if p.provider == ProviderHeroku && env >= Staging {
-					// Heroku's self-signed certificate needs a pin: see
-					// TestPresetHerokuNeedsPin (tlsverify_test.go).
-					return
-				}
 				require.NoError(t, err)
 				assert.Equal(t, string(p.provider), cfg.vals[setProvider].s)
 			})

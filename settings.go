@@ -52,6 +52,8 @@ const (
 	setTLSServerName
 	setTLSMinVersion
 	setTLSSkipVerify
+	setTLSVerify // issue 14: tlsverify.go
+	setTLSPins   // issue 14: tlsverify.go
 
 	setPoolSize
 	setMinIdleConns
@@ -199,6 +201,9 @@ var settings = [numSettings]settingDef{
 	setTLSServerName: {name: "tls_server_name", env: EnvTLSServerName, method: "TLS().ServerName", tlsOnly: true, kind: kindHost, doc: "name to verify the server certificate against (default: the host)"},
 	setTLSMinVersion: {name: "tls_min_version", env: EnvTLSMinVersion, method: "TLS().MinVersion", tlsOnly: true, kind: kindTLSVersion, doc: "1.2 (default) or 1.3"},
 	setTLSSkipVerify: {name: "tls_insecure_skip_verify", env: EnvTLSInsecureSkipVerify, param: "skip_verify", urls: grammarStandalone | grammarFailover, method: "TLS().InsecureSkipVerify", tlsOnly: true, kind: kindBool, doc: "skip certificate verification (never in staging or production)"},
+	// issue 14: tlsverify.go validates these two.
+	setTLSVerify: {name: "tls_verify", env: EnvTLSVerify, method: "TLS().Verify", tlsOnly: true, kind: kindString, doc: "full (default), ca-only (chain, not the host name) or pinned (see \"TLS verification modes\")"},
+	setTLSPins:   {name: "tls_pin_sha256", env: EnvTLSPinSHA256, method: "TLS().Pins", tlsOnly: true, kind: kindString, doc: "comma-separated SHA-256 (hex) of the server certificate or its public key, for pinned"},
 
 	setPoolSize:              {name: "pool_size", env: EnvPoolSize, param: "pool_size", method: "Pool().Size", kind: kindInt, min: 0, max: maxInt32, apply: func(o *redis.UniversalOptions, v value) { o.PoolSize = v.int() }, doc: "connections per node (go-redis default 10 per CPU)"},
 	setMinIdleConns:          {name: "min_idle_conns", env: EnvMinIdleConns, param: "min_idle_conns", method: "Pool().MinIdleConns", kind: kindInt, min: 0, max: maxInt32, apply: func(o *redis.UniversalOptions, v value) { o.MinIdleConns = v.int() }, doc: "idle connections kept open"},

@@ -73,7 +73,20 @@ func serviceLink(name, v string) (stem string, ok bool) {
 	if i := strings.LastIndex(name, "_SERVICE_PORT_"); i > 0 && i+len("_SERVICE_PORT_") < len(name) {
 		return name[:i], true // a named port: REDIS_SERVICE_PORT_REDIS
 	}
-	// NAME_PORT_<n>_<PROTO>[_PROTO|_PORT|_ADDR]
+	if stem, ok := linkPortName(name); ok {
+		return stem, true
+	}
+	if stem, ok := strings.CutSuffix(name, "_PORT"); ok && stem != "" && isServiceLinkValue(v) {
+		return stem, true
+	}
+	return "", false
+}
+
+// linkPortName matches NAME_PORT_<n>_<PROTO>[_PROTO|_PORT|_ADDR].
+func linkPortName(name string) (string, bool) {
+	if !strings.Contains(name, "_PORT_") {
+		return "", false
+	}
 	parts := strings.Split(name, "_")
 	for _, suffix := range []string{"", "PROTO", "PORT", "ADDR"} {
 		n := len(parts)
@@ -90,9 +103,6 @@ func serviceLink(name, v string) (stem string, ok bool) {
 			continue
 		}
 		return strings.Join(parts[:n-3], "_"), true
-	}
-	if stem, ok := strings.CutSuffix(name, "_PORT"); ok && stem != "" && isServiceLinkValue(v) {
-		return stem, true
 	}
 	return "", false
 }

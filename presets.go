@@ -3,6 +3,7 @@ package redisconfig
 import (
 	"fmt"
 	"net"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -300,6 +301,7 @@ func fmtDuration(d time.Duration) string {
 // enforcePreset applies the preset's rules: errors in staging and
 // production, warnings in development and test (RulePresetNeeds).
 func (r *resolution) enforcePreset() {
+	r.checkConfigurationEndpoint()
 	p := r.preset
 	if p == nil {
 		return
@@ -400,4 +402,26 @@ func presetTable() string {
 		row(p, "maintenance notifications "+p.maint.mode, p.maint.reason, p.maint.link)
 	}
 	return sb.String()
+}
+
+// checkConfigurationEndpoint catches a standalone client pointed at an
+// ElastiCache or MemoryDB configuration endpoint (clustercfg.…): that
+// endpoint serves a cluster, and the client fails on the first MOVED.
+// Whatever the preset, since the name says it.
+func (r *resolution) checkConfigurationEndpoint() {
+	if r.topology != TopologyStandalone || !r.has(setHost) {
+		return
+	}
+	h := strings.ToLower(strings.TrimSuffix(r.vals[setHost].s, "."))
+	if !strings.HasPrefix(h, "clustercfg.") || !strings.HasSuffix(h, ".amazonaws.com") {
+		return
+	}
+	msg := fmt.Sprintf("%s is an ElastiCache or MemoryDB configuration endpoint, which serves a Redis Cluster: a standalone client fails on the first MOVED; set %s=%s instead",
+		quote(h), EnvClusterNodes, net.JoinHostPort(r.vals[setHost].s, strconv.Itoa(r.vals[setPort].int())))
+	switch r.outcome(RulePresetNeeds) {
+	case fail:
+		r.fail(ErrRule, "host", r.srcs[setHost].String(), "%s", msg)
+	case warn:
+		r.warn("%s: %s", r.srcs[setHost], msg)
+	}
 }

@@ -36,7 +36,8 @@ type Config struct {
 	creds     credentials
 	warnings  []string
 	relaxed   []Relaxation
-	notes     []string // issue 14: Kubernetes links seen, the preset in use
+	notes     []string  // issue 14: the preset in use
+	links     []linkVar // issue 14: Kubernetes service links seen and not read
 }
 
 // assemble completes the Config a resolution fills, in named steps: the
@@ -61,7 +62,7 @@ func (b *Builder) assemble(r *resolution) {
 	r.enforcePreset() // issue 14: presets.go
 	r.hideIdleSecretsTiming(b)
 	c.warnings = r.warnings
-	c.notes = r.notes // issue 14
+	c.notes, c.links = r.notes, r.links // issue 14
 	c.relaxed = relaxations(b.relaxed)
 }
 

@@ -82,29 +82,36 @@ func serviceLink(name, v string) (stem string, ok bool) {
 	return "", false
 }
 
-// linkPortName matches NAME_PORT_<n>_<PROTO>[_PROTO|_PORT|_ADDR].
+// linkPortName matches NAME_PORT_<n>_<PROTO>[_PROTO|_PORT|_ADDR], without
+// allocating: Build reads every unknown REDIS_* name through it.
 func linkPortName(name string) (string, bool) {
-	if !strings.Contains(name, "_PORT_") {
+	for _, suffix := range []string{"_PROTO", "_PORT", "_ADDR"} {
+		if rest, ok := strings.CutSuffix(name, suffix); ok {
+			if stem, ok := linkPortCore(rest); ok {
+				return stem, true
+			}
+		}
+	}
+	return linkPortCore(name)
+}
+
+// linkPortCore matches NAME_PORT_<n>_<PROTO>.
+func linkPortCore(s string) (string, bool) {
+	i := strings.LastIndexByte(s, '_')
+	if i < 0 || !slices.Contains(linkProtocols, s[i+1:]) {
 		return "", false
 	}
-	parts := strings.Split(name, "_")
-	for _, suffix := range []string{"", "PROTO", "PORT", "ADDR"} {
-		n := len(parts)
-		if suffix != "" {
-			if n == 0 || parts[n-1] != suffix {
-				continue
-			}
-			n--
-		}
-		if n < 4 || !slices.Contains(linkProtocols, parts[n-1]) || parts[n-3] != "PORT" {
-			continue
-		}
-		if p, err := strconv.Atoi(parts[n-2]); err != nil || p < 1 || p > 65535 || parts[n-2][0] == '0' {
-			continue
-		}
-		return strings.Join(parts[:n-3], "_"), true
+	s = s[:i]
+	i = strings.LastIndexByte(s, '_')
+	if i < 0 {
+		return "", false
 	}
-	return "", false
+	port := s[i+1:]
+	if p, err := strconv.Atoi(port); err != nil || p < 1 || p > 65535 || port[0] < '1' || port[0] > '9' {
+		return "", false
+	}
+	stem, ok := strings.CutSuffix(s[:i], "_PORT")
+	return stem, ok && stem != ""
 }
 
 // linkVar is a service link variable that the scan set aside.
@@ -137,10 +144,10 @@ func (b *Builder) lookupVar(name string) (string, bool) {
 // it, the links seen are noted in the debug view.
 func (b *Builder) applyAddressFrom(r *resolution, vs *varScan) {
 	if !r.has(setAddressFrom) {
-		if len(vs.links) > 0 {
-			r.notes = append(r.notes, linkNote(vs.links))
-			r.linksSeen = true
-		}
+		// The note is written when the debug view asks (debugNotes):
+		// Build only keeps the names.
+		r.links = vs.links
+		r.linksSeen = len(vs.links) > 0
 		return
 	}
 	src := r.srcs[setAddressFrom].String()
@@ -204,6 +211,7 @@ func validServiceName(s string) bool {
 
 // linkNote says which Services' links were seen and left alone.
 func linkNote(links []linkVar) string {
+	links = slices.Clone(links)
 	slices.SortFunc(links, func(a, b linkVar) int { return strings.Compare(a.name, b.name) })
 	var services []string
 	for _, l := range links {
@@ -227,4 +235,14 @@ func (r *resolution) linkHint() string {
 		return ""
 	}
 	return " (Kubernetes service links are set but not read: " + EnvAddressFrom + "=kubernetes takes the address from them)"
+}
+
+// debugNotes are the debug view's notes: the service links seen and not
+// read, then the others (the preset).
+func (c *Config) debugNotes() []string {
+	var notes []string
+	if len(c.links) > 0 {
+		notes = append(notes, linkNote(c.links))
+	}
+	return append(notes, c.notes...)
 }

@@ -80,7 +80,7 @@ func (c *Config) DebugInfo() DebugInfo {
 		Settings:    make([]SettingInfo, 0, len(settings)),
 		Warnings:    append([]string{}, c.warnings...),
 		Relaxed:     append([]Relaxation{}, c.relaxed...),
-		Notes:       append([]string(nil), c.notes...),
+		Notes:       c.debugNotes(), // issue 14: kubernetes.go
 	}
 	for id := range settings {
 		def := &settings[id]

@@ -96,9 +96,10 @@ type resolution struct {
 
 	creds credentials // settled by settleCredentials (auth.go)
 
-	notes     []string // issue 14: what the debug view should mention (kubernetes.go)
-	linksSeen bool     // issue 14: Kubernetes service links were set aside
-	preset    *preset  // issue 14: the provider preset in use (presets.go)
+	notes     []string  // issue 14: what the debug view should mention (kubernetes.go)
+	linksSeen bool      // issue 14: Kubernetes service links were set aside
+	links     []linkVar // issue 14: and which
+	preset    *preset   // issue 14: the provider preset in use (presets.go)
 }
 
 // The rungs of the precedence chain, highest first.

@@ -92,7 +92,7 @@ const (
 	linkMemorystoreSetinfo = "https://github.com/speakeasy-api/gram/pull/2284"
 	linkElastiCacheSetinfo = "https://github.com/mvisonneau/gitlab-ci-pipelines-exporter/pull/1089"
 	linkMaintAutoCost      = "https://github.com/redis/go-redis/issues/3536"
-	linkMaintRedisCloud    = "https://redis.io/docs/latest/develop/clients/go/produsage/"
+	linkMaintRedisCloud    = "https://redis.io/docs/latest/develop/clients/sch"
 	linkClusterMoved       = "https://github.com/gomods/athens/issues/2121"
 	linkElastiCacheIAM     = "https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/auth-iam.html"
 	linkMemoryDBIAM        = "https://docs.aws.amazon.com/memorydb/latest/devguide/auth-iam.html"
@@ -110,7 +110,7 @@ const (
 	linkRedisCloudTLS      = "https://redis.io/docs/latest/operate/rc/security/database-security/tls-ssl/"
 	linkUpstashTLS         = "https://upstash.com/docs/redis/features/security"
 	linkHerokuTLS          = "https://devcenter.heroku.com/articles/connecting-heroku-redis"
-	linkHerokuTimeout      = "https://devcenter.heroku.com/articles/heroku-redis#timeout"
+	linkHerokuTimeout      = "https://help.heroku.com/TLWJY0PU/connections-to-external-systems-are-timing-out"
 	linkIdleKill           = "https://github.com/blnkfinance/blnk/pull/389"
 )
 
@@ -179,7 +179,7 @@ var presets = []preset{
 		maint: maintDisabledNotEnterprise},
 	{provider: ProviderRedisCloud, service: "Redis Cloud (Redis Enterprise)",
 		needs: []presetNeed{{needPrivateCA, 0, "TLS databases present certificates signed by Redis Cloud's own CA, downloaded from the console", linkRedisCloudTLS}},
-		maint: presetMaint{"auto", "Redis Cloud sends maintenance notifications; go-redis's auto mode uses them", linkMaintRedisCloud}},
+		maint: presetMaint{"auto", "Redis Cloud and Redis Software send maintenance notifications (smart client handoffs); go-redis's auto mode uses them", linkMaintRedisCloud}},
 	{provider: ProviderUpstash, service: "Upstash Redis",
 		defaults: []presetDefault{{setTLS, "true", "Upstash databases accept TLS connections (rediss://)", linkUpstashTLS}},
 		needs:    []presetNeed{{needTLSOnly, 0, "Upstash databases accept TLS connections only", linkUpstashTLS}},

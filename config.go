@@ -36,6 +36,8 @@ type Config struct {
 	creds     credentials
 	warnings  []string
 	relaxed   []Relaxation
+	notes     []string  // issue 14: the preset in use
+	links     []linkVar // issue 14: Kubernetes service links seen and not read
 }
 
 // assemble completes the Config a resolution fills, in named steps: the
@@ -58,8 +60,10 @@ func (b *Builder) assemble(r *resolution) {
 	r.settleCredentials(b)
 	c.creds = r.creds
 	r.enforceRules()
+	r.enforcePreset() // issue 14: presets.go
 	r.hideIdleSecretsTiming(b)
 	c.warnings = r.warnings
+	c.notes, c.links = r.notes, r.links // issue 14
 	c.relaxed = relaxations(b.relaxed)
 }
 
@@ -107,8 +111,8 @@ func (r *resolution) address() (network, addr, host string) {
 		if r.outcome(RuleAddressRequired) == fail {
 			if r.envOK && !r.broken(setHost) {
 				r.fail(ErrMissing, "host", EnvURL+" and "+EnvHost+" (unset)",
-					"%s needs an address and never falls back to localhost; set %s or %s, or call Connection().Addr",
-					r.env, EnvURL, EnvHost)
+					"%s needs an address and never falls back to localhost; set %s or %s, or call Connection().Addr%s",
+					r.env, EnvURL, EnvHost, r.linkHint()) // issue 14: linkHint
 			}
 			return "", "", ""
 		}

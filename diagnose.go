@@ -44,6 +44,12 @@ const (
 	CategoryTokenTimeout       Category = "auth-token-timeout"
 	CategoryTokenRefused       Category = "auth-token-refused"
 	CategoryTokenFailed        Category = "auth-token-failed"
+
+	// issue 14 (diagnose_deploy.go): failures whose cause is a
+	// configuration choice that a preset or a verification mode fixes.
+	CategoryClusterModeMismatch Category = "cluster-mode-mismatch"
+	CategorySetinfoRejected     Category = "setinfo-rejected"
+	CategoryTLSVerifyMode       Category = "tls-verify-mode"
 )
 
 // Diagnosis explains a connection failure in one line, with the fix.
@@ -82,6 +88,9 @@ func (c *Config) Diagnose(err error) Diagnosis {
 	var invalid x509.CertificateInvalidError
 	var recordErr tls.RecordHeaderError
 	var netErr net.Error
+	if d, ok := c.diagnoseDeployment(err, msg); ok { // issue 14: diagnose_deploy.go
+		return d
+	}
 	switch {
 	case errors.As(err, &dnsErr):
 		return Diagnosis{CategoryDNS, "the host name does not resolve", "check " + EnvHost + " or the host in " + EnvURL}

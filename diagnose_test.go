@@ -80,7 +80,7 @@ func TestDiagnosisCategories(t *testing.T) {
 		{"refused", map[string]string{"REDIS_URL": "redis://127.0.0.1:" + itoa(closed)}, redisconfig.CategoryRefused},
 		{"timeout", map[string]string{"REDIS_URL": "redis://" + silent, "REDIS_CONNECT_TIMEOUT": "300ms"}, redisconfig.CategoryTimeout},
 		{"unknown authority", map[string]string{"REDIS_URL": "rediss://" + tlsSrv.Addr()}, redisconfig.CategoryTLSUnknownAuthority},
-		{"name mismatch", map[string]string{"REDIS_URL": "rediss://" + tlsSrv.Addr(), "REDIS_TLS_CA_FILE": ca.CertFile, "REDIS_TLS_SERVER_NAME": "other.example"}, redisconfig.CategoryTLSNameMismatch},
+		{"name mismatch", map[string]string{"REDIS_URL": "rediss://" + tlsSrv.Addr(), "REDIS_TLS_CA_FILE": ca.CertFile, "REDIS_TLS_SERVER_NAME": "other.example"}, redisconfig.CategoryTLSVerifyMode}, // issue 14: an IP-only certificate checked as a name is a matter of mode; tlsverify_test.go has the plain name mismatch
 		{"expired", map[string]string{"REDIS_URL": "rediss://" + expiredSrv.Addr(), "REDIS_TLS_CA_FILE": ca.CertFile}, redisconfig.CategoryTLSExpired},
 		{"client cert required", map[string]string{"REDIS_URL": "rediss://" + mtls.Addr(), "REDIS_TLS_CA_FILE": ca.CertFile}, redisconfig.CategoryTLSClientCertRequired},
 		{"server not tls", map[string]string{"REDIS_URL": "rediss://" + plain.Addr(), "REDIS_TLS_CA_FILE": ca.CertFile}, redisconfig.CategoryTLSServerNotTLS},
@@ -89,7 +89,7 @@ func TestDiagnosisCategories(t *testing.T) {
 		{"password missing", map[string]string{"REDIS_URL": "redis://" + plain.Addr()}, redisconfig.CategoryAuthRequired},
 		{"no permission", map[string]string{"REDIS_URL": "redis://limited:pw@" + acl.Addr()}, redisconfig.CategoryNoPermission},
 		{"not redis", map[string]string{"REDIS_URL": "redis://" + httpSrv.Listener.Addr().String()}, redisconfig.CategoryProtocol},
-		{"cluster down", map[string]string{"REDIS_CLUSTER_NODES": standalone.Addr()}, redisconfig.CategoryClusterDown},
+		{"cluster client at a standalone server", map[string]string{"REDIS_CLUSTER_NODES": standalone.Addr()}, redisconfig.CategoryClusterModeMismatch}, // issue 14: was cluster-down
 		{"sentinel unknown master", map[string]string{"REDIS_SENTINEL_MASTER": "nope", "REDIS_SENTINEL_NODES": standalone.Addr()}, redisconfig.CategorySentinelNoMaster},
 	}
 	for _, tt := range tests {

@@ -143,6 +143,12 @@ const (
 	EnvGoogleCloudProject      = "GOOGLE_CLOUD_PROJECT"
 	EnvPasswordFile            = EnvPassword + fileSuffix
 	EnvSentinelPasswordFile    = EnvSentinelPassword + fileSuffix
+
+	// issue 14: presets.go, kubernetes.go, tlsverify.go.
+	EnvProvider     = "REDIS_PROVIDER"
+	EnvAddressFrom  = "REDIS_ADDRESS_FROM"
+	EnvTLSVerify    = "REDIS_TLS_VERIFY"
+	EnvTLSPinSHA256 = "REDIS_TLS_PIN_SHA256"
 )
 
 // fileSuffix names the variable that holds a path to read a secret from:

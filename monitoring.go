@@ -44,6 +44,9 @@ type DebugInfo struct {
 	ConnectionCeiling string       `json:"connection_ceiling"`
 	Warnings          []string     `json:"warnings"`
 	Relaxed           []Relaxation `json:"relaxed_rules"`
+	// Notes say what was seen and deliberately not used (Kubernetes service
+	// links) and which provider preset applied.
+	Notes []string `json:"notes,omitempty"`
 }
 
 // SettingInfo is one row of the debug view.
@@ -83,6 +86,7 @@ func (c *Config) DebugInfo() DebugInfo {
 		Relaxed:     append([]Relaxation{}, c.relaxed...),
 
 		ConnectionCeiling: c.ceilingText(),
+		Notes:             c.debugNotes(), // kubernetes.go, presets.go
 	}
 	for id := range settings {
 		def := &settings[id]

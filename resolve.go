@@ -21,9 +21,10 @@ const (
 	SourceURL                        // a component of REDIS_URL (or Connection().URL)
 	SourceSecret                     // a secret from the configured SecretSource
 	SourceDefault                    // the environment's profile
+	SourcePreset                     // issue 14: a provider preset (presets.go), above the profile
 )
 
-var sourceKindNames = [...]string{"go-redis default", "code", "variable", "file", "url", "secret", "default"}
+var sourceKindNames = [...]string{"go-redis default", "code", "variable", "file", "url", "secret", "default", "preset"}
 
 // String returns the kind's stable name, as the debug view's JSON shows it.
 func (k SourceKind) String() string {
@@ -94,6 +95,11 @@ type resolution struct {
 	caSource string
 
 	creds credentials // settled by settleCredentials (auth.go)
+
+	notes     []string  // issue 14: what the debug view should mention (kubernetes.go)
+	linksSeen bool      // issue 14: Kubernetes service links were set aside
+	links     []linkVar // issue 14: and which
+	preset    *preset   // issue 14: the provider preset in use (presets.go)
 }
 
 // The rungs of the precedence chain, highest first.
@@ -200,6 +206,8 @@ func (b *Builder) resolve(r *resolution, vs *varScan) {
 	if u != nil {
 		r.errs = append(r.errs, u.errs...)
 	}
+	r.applyPreset()           // issue 14: presets.go
+	b.applyAddressFrom(r, vs) // issue 14: kubernetes.go
 	r.warnUnknown(vs)
 	r.reportTwins(vs) // lookup.go
 }

@@ -37,6 +37,13 @@ const (
 	// RuleNoUnknownVariables: a REDIS_* name within two edits of a real
 	// variable is a typo, not another program's variable.
 	RuleNoUnknownVariables
+	// RulePresetNeeds: what a provider preset needs (presets.go, issue 14):
+	// TLS, the service's CA, the cluster topology, an idle time or a
+	// connection lifetime below the service's limit.
+	RulePresetNeeds
+	// RuleCAOnlyPrivateCA: REDIS_TLS_VERIFY=ca-only trusts a private CA,
+	// never the system roots (tlsverify.go, issue 14).
+	RuleCAOnlyPrivateCA
 )
 
 // outcome is what a rule does in one environment.
@@ -77,6 +84,8 @@ var rules = []ruleDef{
 	{RuleNoConflicts, "no-conflicts", "conflicting values", "allowed", warned4, false},
 	{RuleSecretsReachable, "secrets-reachable", "secret source unreachable", "variables used", warned4, false},
 	{RuleNoUnknownVariables, "no-unknown-variables", "`REDIS_*` name two edits from a real one", "allowed", warned4, true},
+	{RuleCAOnlyPrivateCA, "ca-only-private-ca", "`ca-only` verification with the system roots", "allowed", [4]outcome{warn, allow, fail, fail}, false}, // issue 14
+	{RulePresetNeeds, "preset-needs", "a provider preset's needs (see \"Provider presets\")", "allowed", warned4, false},                               // issue 14
 }
 
 func (r Rule) def() *ruleDef {
@@ -114,7 +123,8 @@ func (r Rule) goName() string {
 		RuleNoLoopback: "RuleNoLoopback", RuleAddressRequired: "RuleAddressRequired",
 		RuleVerifyCertificates: "RuleVerifyCertificates", RuleTokenOverTLS: "RuleTokenOverTLS",
 		RuleNoConflicts: "RuleNoConflicts", RuleSecretsReachable: "RuleSecretsReachable",
-		RuleNoUnknownVariables: "RuleNoUnknownVariables",
+		RuleNoUnknownVariables: "RuleNoUnknownVariables", RulePresetNeeds: "RulePresetNeeds",
+		RuleCAOnlyPrivateCA: "RuleCAOnlyPrivateCA",
 	}[r]
 }
 

@@ -42,6 +42,8 @@ const (
 	setPassword
 	setClientName
 	setProtocol
+	setProvider    // issue 14: presets.go
+	setAddressFrom // issue 14: kubernetes.go
 
 	setTLS
 	setTLSCAFile
@@ -50,6 +52,8 @@ const (
 	setTLSServerName
 	setTLSMinVersion
 	setTLSSkipVerify
+	setTLSVerify // issue 14: tlsverify.go
+	setTLSPins   // issue 14: tlsverify.go
 
 	setPoolSize
 	setMinIdleConns
@@ -197,6 +201,10 @@ var settings = [numSettings]settingDef{
 	setClientName: {name: "client_name", env: EnvClientName, param: "client_name", method: "Connection().ClientName", kind: kindString, validate: clientNameChars, apply: func(o *redis.UniversalOptions, v value) { o.ClientName = v.s }, doc: "CLIENT SETNAME (default: the service name)"},
 	setProtocol:   {name: "protocol", env: EnvProtocol, param: "protocol", method: "Connection().Protocol", kind: kindInt, min: 2, max: 3, apply: func(o *redis.UniversalOptions, v value) { o.Protocol = v.int() }, doc: "RESP version, 2 or 3 (go-redis default 3)"},
 
+	// issue 14: presets.go and kubernetes.go validate these two.
+	setProvider:    {name: "provider", env: EnvProvider, method: "Connection().Provider", kind: kindString, doc: "managed-service preset: oss (default), memorystore, elasticache, ... (see \"Provider presets\")"},
+	setAddressFrom: {name: "address_from", env: EnvAddressFrom, topos: topoStandalone, method: "Connection().AddressFrom", kind: kindString, doc: "kubernetes (or kubernetes:SERVICE): take host and port from Kubernetes service links"},
+
 	setTLS:           {name: "tls", env: EnvTLS, alias: EnvSSL, method: "TLS().Enable", kind: kindBool, doc: "connect over TLS (rediss:// sets it)"},
 	setTLSCAFile:     {name: "tls_ca_file", env: EnvTLSCAFile, method: "TLS().CAFile", tlsOnly: true, kind: kindPath, doc: "PEM bundle of CAs to trust instead of the system roots"},
 	setTLSCertFile:   {name: "tls_cert_file", env: EnvTLSCertFile, method: "TLS().ClientCertFile", tlsOnly: true, kind: kindPath, doc: "PEM client certificate (with REDIS_TLS_KEY_FILE)"},
@@ -204,6 +212,9 @@ var settings = [numSettings]settingDef{
 	setTLSServerName: {name: "tls_server_name", env: EnvTLSServerName, method: "TLS().ServerName", tlsOnly: true, kind: kindHost, doc: "name to verify the server certificate against (default: the host)"},
 	setTLSMinVersion: {name: "tls_min_version", env: EnvTLSMinVersion, method: "TLS().MinVersion", tlsOnly: true, kind: kindTLSVersion, doc: "1.2 (default) or 1.3"},
 	setTLSSkipVerify: {name: "tls_insecure_skip_verify", env: EnvTLSInsecureSkipVerify, param: "skip_verify", urls: grammarStandalone | grammarFailover, method: "TLS().InsecureSkipVerify", tlsOnly: true, kind: kindBool, doc: "skip certificate verification (never in staging or production)"},
+	// issue 14: tlsverify.go validates these two.
+	setTLSVerify: {name: "tls_verify", env: EnvTLSVerify, method: "TLS().Verify", tlsOnly: true, kind: kindString, doc: "full (default), ca-only (chain, not the host name) or pinned (see \"TLS verification modes\")"},
+	setTLSPins:   {name: "tls_pin_sha256", env: EnvTLSPinSHA256, method: "TLS().Pins", tlsOnly: true, kind: kindString, doc: "comma-separated SHA-256 (hex) of the server certificate or its public key, for pinned"},
 
 	setPoolSize:              {name: "pool_size", env: EnvPoolSize, param: "pool_size", method: "Pool().Size", kind: kindInt, min: 0, max: maxInt32, apply: func(o *redis.UniversalOptions, v value) { o.PoolSize = v.int() }, doc: "connections per node (go-redis default 10 per CPU)"},
 	setMinIdleConns:          {name: "min_idle_conns", env: EnvMinIdleConns, param: "min_idle_conns", method: "Pool().MinIdleConns", kind: kindInt, min: 0, max: maxInt32, apply: func(o *redis.UniversalOptions, v value) { o.MinIdleConns = v.int() }, doc: "idle connections kept open"},

@@ -119,6 +119,7 @@ func (r *resolution) tlsConfig(host string) *tls.Config {
 		r.fail(ErrMissing, "tls_cert_file", r.srcs[setTLSKeyFile].String(),
 			"a client key needs its certificate; set %s too", EnvTLSCertFile)
 	}
+	r.applyVerifyMode(cfg) // issue 14: tlsverify.go
 	return cfg
 }
 

@@ -46,6 +46,7 @@ type varScan struct {
 	twins []twin
 	// problems met while reading lookup sources and .env files.
 	problems []*Error
+	links    []linkVar // issue 14: Kubernetes service links (kubernetes.go)
 }
 
 // varKey is a generic variable's place in the settings table.
@@ -162,6 +163,14 @@ func (sc scanner) visit(s *varScan, k, v string, o variableOrigin) {
 		return
 	}
 	key, ok := varIndex()[generic]
+	// issue 14: Kubernetes service links (kubernetes.go) are never
+	// settings; REDIS_PORT=tcp://… is one, other known names never are.
+	if !ok || generic == EnvPort {
+		if _, link := serviceLink(generic, v); link {
+			s.links = append(s.links, linkVar{k, v})
+			return
+		}
+	}
 	if !ok {
 		// The environment lists each name once; only other sources can
 		// repeat one (and they are few).

@@ -186,6 +186,9 @@ func printConfig(cfg *redisconfig.Config, asJSON bool, stdout io.Writer) int {
 	for _, w := range info.Warnings {
 		fmt.Fprintf(stdout, "warning: %s\n", w)
 	}
+	for _, n := range info.Notes { // issue 14
+		fmt.Fprintf(stdout, "note: %s\n", n)
+	}
 	return 0
 }
 
@@ -194,6 +197,7 @@ type checkReport struct {
 	Connect *connectFailure       `json:"connect_error,omitempty"`
 	Health  *redisconfig.Health   `json:"health,omitempty"`
 	Healthy bool                  `json:"healthy"`
+	Server  *serverFacts          `json:"server,omitempty"` // issue 14: suggest.go
 }
 
 type connectFailure struct {
@@ -216,6 +220,9 @@ func check(ctx context.Context, cfg *redisconfig.Config, asJSON bool, stdout, st
 		h := cfg.Check(ctx, client)
 		report.Health = &h
 		report.Healthy = h.Up()
+		if report.Healthy {
+			report.Server = inspect(ctx, cfg) // issue 14: suggest.go
+		}
 	}
 	if asJSON {
 		writeJSON(stdout, report)
@@ -267,8 +274,12 @@ func writeCheck(w io.Writer, cfg *redisconfig.Config, r checkReport) {
 	if h.Diagnosis != nil {
 		fmt.Fprintf(w, "problem:     %s\n", h.Diagnosis)
 	}
+	writeServer(w, r.Server) // issue 14: suggest.go
 	for _, warn := range append(h.Warnings, r.Config.Warnings...) {
 		fmt.Fprintf(w, "warning:     %s\n", warn)
+	}
+	for _, n := range r.Config.Notes { // issue 14
+		fmt.Fprintf(w, "note:        %s\n", n)
 	}
 }
 

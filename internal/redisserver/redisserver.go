@@ -64,6 +64,9 @@ type Options struct {
 	Args []string
 	// Sentinel, when set, starts a sentinel with these config lines.
 	Sentinel []string
+	// Config are extra lines for the server's config file, as they are
+	// ("rename-command CONFIG \"\"", "timeout 300").
+	Config []string
 }
 
 // Server is a running redis-server.
@@ -159,6 +162,9 @@ func (s *Server) config() string {
 	for _, l := range s.opts.Sentinel {
 		line("%s", l)
 	}
+	for _, l := range s.opts.Config {
+		line("%s", l)
+	}
 	return b.String()
 }
 
@@ -228,4 +234,40 @@ func lastLines(data []byte) string {
 		lines = lines[len(lines)-5:]
 	}
 	return strings.Join(lines, " | ")
+}
+
+// Version returns the installed redis-server's version as major and minor
+// numbers (7, 0 for 7.0.15), skipping (or failing) the test like Binary
+// when there is none.
+func Version(t testing.TB) (major, minor int) {
+	t.Helper()
+	out, err := exec.Command(Binary(t), "--version").Output()
+	if err != nil {
+		t.Fatalf("redisserver: redis-server --version: %v", err)
+	}
+	// "Redis server v=7.0.15 sha=..."
+	for _, f := range strings.Fields(string(out)) {
+		if v, ok := strings.CutPrefix(f, "v="); ok {
+			parts := strings.Split(v, ".")
+			if len(parts) >= 2 {
+				major, _ = strconv.Atoi(parts[0])
+				minor, _ = strconv.Atoi(parts[1])
+				return major, minor
+			}
+		}
+	}
+	t.Fatalf("redisserver: cannot read the version in %q", out)
+	return 0, 0
+}
+
+// RejectingSetinfo returns Options for a server that answers CLIENT
+// SETINFO with an error, as Memorystore and ElastiCache up to 7.1 do:
+// servers before 7.2 do not know the subcommand; from 7.2 on the default
+// user is denied it by ACL. password is the default user's password.
+func RejectingSetinfo(t testing.TB, password string) Options {
+	t.Helper()
+	if major, minor := Version(t); major < 7 || major == 7 && minor < 2 {
+		return Options{Password: password}
+	}
+	return Options{Users: []string{"default on >" + password + " ~* &* +@all -client|setinfo"}}
 }

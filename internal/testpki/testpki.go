@@ -165,3 +165,42 @@ func write(t testing.TB, dir, name string, data []byte) string {
 	}
 	return path
 }
+
+// SelfSigned makes a self-signed server certificate for hosts, valid from
+// now for a day, as providers such as Heroku Redis present: no CA signed
+// it, so only a pin (or the certificate itself as the CA) can trust it.
+func SelfSigned(t testing.TB, name string, hosts ...string) Pair {
+	t.Helper()
+	key := newKey(t)
+	tmpl := &x509.Certificate{
+		SerialNumber: nextSerial(),
+		Subject:      pkix.Name{CommonName: name},
+		NotBefore:    time.Now().Add(-time.Hour),
+		NotAfter:     time.Now().Add(24 * time.Hour),
+		KeyUsage:     x509.KeyUsageDigitalSignature,
+		ExtKeyUsage:  []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
+	}
+	for _, h := range hosts {
+		if ip := net.ParseIP(h); ip != nil {
+			tmpl.IPAddresses = append(tmpl.IPAddresses, ip)
+		} else {
+			tmpl.DNSNames = append(tmpl.DNSNames, h)
+		}
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		t.Fatalf("testpki: self-signed %s: %v", name, err)
+	}
+	keyDER, err := x509.MarshalECPrivateKey(key)
+	if err != nil {
+		t.Fatalf("testpki: marshal key: %v", err)
+	}
+	dir := t.TempDir()
+	p := Pair{
+		CertPEM: pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}),
+		KeyPEM:  pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: keyDER}),
+	}
+	p.CertFile = write(t, dir, name+".pem", p.CertPEM)
+	p.KeyFile = write(t, dir, name+"-key.pem", p.KeyPEM)
+	return p
+}

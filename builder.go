@@ -182,7 +182,7 @@ func (b *Builder) Build(ctx context.Context) (*Config, error) {
 		return nil, err
 	}
 	cfg := &Config{}
-	r := &resolution{cfg: cfg, vals: &cfg.vals, srcs: &cfg.srcs, relaxed: b.relaxed}
+	r := &resolution{ctx: ctx, cfg: cfg, vals: &cfg.vals, srcs: &cfg.srcs, relaxed: b.relaxed}
 	r.errs = append(r.errs, b.errs...)
 	r.warnings = append(r.warnings, b.notes...)
 	vs := b.scanVariables()

@@ -1,8 +1,8 @@
 package redisconfig
 
 import (
+	"context"
 	"fmt"
-	"strings"
 	"sync"
 )
 
@@ -68,6 +68,7 @@ type candidate struct {
 // resolution is the settings table after the precedence chain has run: one
 // value and one source per setting, plus every problem met on the way.
 type resolution struct {
+	ctx      context.Context // Build's: file reads stop when it ends
 	env      Environment
 	envOK    bool
 	relaxed  map[Rule]string
@@ -283,7 +284,7 @@ func (r *resolution) variableCandidates(id settingID, hits []varHit, rung uint8,
 // appends its value. It reports false, with the error recorded, when the
 // file cannot be used.
 func (r *resolution) fileCandidate(def *settingDef, path, name string, kind SourceKind, cands []candidate) ([]candidate, bool) {
-	text, problem := readSecretFile(path)
+	text, problem := readSecretFile(r.ctx, path, fileKindPassword)
 	var v value
 	if problem == "" {
 		if v, problem = def.parse(text); problem != "" {
@@ -323,22 +324,4 @@ func (r *resolution) conflict(setting string, win, other Source, what string) {
 		return
 	}
 	r.warn("%s and %s %s; using %s", win, other, what, win)
-}
-
-// readSecretFile reads a mounted secret. One trailing newline (as editors
-// and `echo` leave it) is dropped; the problem never quotes the content.
-func readSecretFile(path string) (string, string) {
-	if path == "" {
-		return "", "is empty; give the path of the file to read"
-	}
-	data, problem := readFile(path)
-	if problem != "" {
-		return "", problem
-	}
-	s := strings.TrimSuffix(string(data), "\n")
-	s = strings.TrimSuffix(s, "\r")
-	if s == "" {
-		return "", "file " + quote(path) + " is empty"
-	}
-	return s, ""
 }

@@ -86,7 +86,7 @@ func (f SecretSourceFunc) Fetch(ctx context.Context, name string) (Secret, error
 // the secret ("redis-password"), as Kubernetes mounts them. One trailing
 // newline is dropped.
 func DirSecrets(dir string) SecretSource {
-	return &dirSecrets{dir: dir, stamps: map[string]fileStamp{}, SecretSourceFunc: func(_ context.Context, name string) (Secret, error) { // reload.go
+	return &dirSecrets{dir: dir, stamps: map[string]fileStamp{}, SecretSourceFunc: func(ctx context.Context, name string) (Secret, error) { // reload.go
 		if name == "" || strings.ContainsAny(name, `/\`) || name == "." || name == ".." {
 			return Secret{}, fmt.Errorf("redisconfig: secret name %s is not a file name", quote(name))
 		}
@@ -94,7 +94,7 @@ func DirSecrets(dir string) SecretSource {
 		if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
 			return Secret{}, fmt.Errorf("%w: no file %s", ErrSecretNotFound, quote(path))
 		}
-		text, problem := readSecretFile(path)
+		text, problem := readSecretFile(ctx, path, fileKindSecretDir)
 		if problem != "" {
 			return Secret{}, errors.New("redisconfig: secret " + quote(name) + ": " + problem)
 		}

@@ -130,7 +130,7 @@ func (c *Config) Service() string { return c.service }
 // Warnings returns what Build accepted but a person should know: conflicts
 // resolved in development and test, skipped certificate checks. They never
 // hold a secret.
-func (c *Config) Warnings() []string { return append([]string(nil), c.warnings...) }
+func (c *Config) Warnings() []string { return oneLines(c.warnings) }
 
 // ConnectTimeout is how long Connect's start-up check may take
 // (REDIS_CONNECT_TIMEOUT; every profile sets it, and it cannot be
@@ -173,7 +173,8 @@ func (c *Config) Connect(ctx context.Context) (redis.UniversalClient, error) {
 	client := c.NewClient()
 	if err := c.ping(ctx, client); err != nil {
 		_ = client.Close()
-		return nil, &ConnectError{Addr: c.addrs(), TLS: c.tlsConfig != nil, Username: c.creds.username, Err: err, Diagnosis: c.Diagnose(err)}
+		return nil, &ConnectError{Addr: c.addrs(), TLS: c.tlsConfig != nil, Username: c.creds.username,
+			Err: c.scrubber().error(err), Diagnosis: c.Diagnose(err)}
 	}
 	return client, nil
 }
@@ -227,7 +228,7 @@ func (c Config) String() string {
 		fmt.Fprintf(&sb, ", warnings: %d", len(c.warnings))
 	}
 	sb.WriteString("}")
-	return sb.String()
+	return oneLine(sb.String())
 }
 
 // Format prints String for every verb, so %v, %+v and %#v never reach the
@@ -251,7 +252,7 @@ func (c Config) LogValue() slog.Value {
 			continue
 		}
 		def := &settings[id]
-		attrs = append(attrs, slog.String(def.name, def.display(c.vals[id])))
+		attrs = append(attrs, slog.String(def.name, oneLine(def.display(c.vals[id]))))
 	}
 	return slog.GroupValue(attrs...)
 }

@@ -46,15 +46,20 @@ type Diagnosis struct {
 // String returns "summary; fix".
 func (d Diagnosis) String() string {
 	if d.Fix == "" {
-		return d.Summary
+		return oneLine(d.Summary)
 	}
-	return d.Summary + "; " + d.Fix
+	return oneLine(d.Summary + "; " + d.Fix)
 }
 
 // Diagnose classifies err, an error from connecting with c. It looks at the
 // error's types first and its text only where go-redis or the server gives
-// nothing better.
+// nothing better. The summary never holds a secret the Config knows, even
+// when it quotes the server, and is one line.
 func (c *Config) Diagnose(err error) Diagnosis {
+	return c.scrubDiagnosis(c.diagnose(err))
+}
+
+func (c *Config) diagnose(err error) Diagnosis {
 	tlsOn := c.tlsConfig != nil
 	// The client certificate is installed through GetClientCertificate
 	// (it is re-read when it changes), so look at the setting, not at

@@ -211,3 +211,10 @@ func loadKeyPair(certPath, keyPath string) (tls.Certificate, error) {
 	}
 	return tls.X509KeyPair(certPEM, keyPEM)
 }
+
+// hidesValue reports whether a setting's text is never printed: a secret,
+// and a path that names a secret (the key file), which may hold the secret
+// itself when the variables were swapped.
+func (d *settingDef) hidesValue() bool {
+	return d.kind == kindSecret || d == &settings[setTLSKeyFile]
+}

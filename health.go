@@ -85,7 +85,7 @@ func (c *Config) Check(ctx context.Context, client redis.UniversalClient) Health
 	}
 	if err != nil {
 		d := c.Diagnose(err)
-		h.Status, h.Error, h.Diagnosis = StatusDown, err.Error(), &d
+		h.Status, h.Error, h.Diagnosis = StatusDown, c.scrubText(err.Error()), &d
 		return h
 	}
 	if info, err := client.Info(ctx, "server", "replication").Result(); err == nil {
@@ -217,7 +217,7 @@ func (h *HealthChecker) Run(ctx context.Context) {
 }
 
 func (h *HealthChecker) report(prev, cur Health) {
-	attrs := []any{"service", h.cfg.service, "addr", h.cfg.addrs(), "latency", cur.Latency.String()}
+	attrs := []any{"service", h.cfg.service, "addr", oneLine(h.cfg.addrs()), "latency", cur.Latency.String()}
 	if cur.Up() {
 		h.logger.Info("redisconfig: redis is up", attrs...)
 	} else {

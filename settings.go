@@ -505,7 +505,7 @@ func tlsVersionName(v uint16) string {
 // only: never for a secret, and never for a part of a URL, which may be a
 // piece of a password that a malformed URL put in the wrong place.
 func (d *settingDef) withValue(problem, text string) string {
-	if d.kind == kindSecret || problem == "" {
+	if d.hidesValue() || problem == "" {
 		return problem
 	}
 	return problem + ", got " + quote(text)

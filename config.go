@@ -169,22 +169,36 @@ func (c *Config) addrs() string {
 // environment's connect timeout (REDIS_CONNECT_TIMEOUT). On failure it
 // closes the client and returns a *ConnectError that says what was tried;
 // there is no fallback of any kind.
+//
+// The whole of Connect, diagnosis included, ends by the connect deadline
+// (REDIS_CONNECT_TIMEOUT from the call, or ctx's deadline if sooner) plus
+// at most ProbeMargin, which the diagnosis may use to look again at an
+// address that timed out; it never outlives ctx.
 func (c *Config) Connect(ctx context.Context) (redis.UniversalClient, error) {
+	deadline := time.Now().Add(c.ConnectTimeout())
 	client := c.NewClient()
-	if err := c.ping(ctx, client); err != nil {
+	if err := c.ping(ctx, deadline, client); err != nil {
 		_ = client.Close()
+		probeCtx, cancel := context.WithDeadline(ctx, deadline.Add(ProbeMargin))
+		defer cancel()
 		return nil, &ConnectError{Addr: c.addrs(), TLS: c.tlsConfig != nil, Username: c.creds.username,
-			Err: c.scrubber().error(err), Diagnosis: c.Diagnose(err)}
+			Err: c.scrubber().error(err), Diagnosis: c.scrubDiagnosis(c.diagnose(probeCtx, err))}
 	}
 	return client, nil
 }
+
+// ProbeMargin is the most Connect may run past its deadline: the time the
+// diagnosis may take to look again at an address whose check timed out (a
+// refused dial or an unresolvable name, hidden by go-redis's retries,
+// answers well within it).
+const ProbeMargin = 100 * time.Millisecond
 
 // ping runs PING under the connect deadline. go-redis bounds a read by its
 // own read timeout, not the context, so when the deadline passes first the
 // client is closed under the PING, which unblocks it. The PING runs on the
 // caller's goroutine.
-func (c *Config) ping(ctx context.Context, client redis.UniversalClient) error {
-	ctx, cancel := context.WithTimeout(ctx, c.ConnectTimeout())
+func (c *Config) ping(ctx context.Context, deadline time.Time, client redis.UniversalClient) error {
+	ctx, cancel := context.WithDeadline(ctx, deadline)
 	defer cancel()
 	stop := context.AfterFunc(ctx, func() { _ = client.Close() })
 	err := client.Ping(ctx).Err()

@@ -84,7 +84,7 @@ func (c *Config) Check(ctx context.Context, client redis.UniversalClient) Health
 		h.Pool = PoolStats{stats.Hits, stats.Misses, stats.Timeouts, stats.TotalConns, stats.IdleConns, stats.StaleConns}
 	}
 	if err != nil {
-		d := c.Diagnose(err)
+		d := c.scrubDiagnosis(c.diagnose(ctx, err))
 		h.Status, h.Error, h.Diagnosis = StatusDown, c.scrubText(err.Error()), &d
 		return h
 	}

@@ -112,8 +112,8 @@ func redisRepr(s string) string {
 }
 
 // text scrubs s: every form of every secret, then what is left of a secret
-// cut short (at least scrubMinPrefix bytes of its start, running to the
-// end of s or to a quote).
+// cut short (scrubMinPrefix bytes of its start or more, whatever follows:
+// Redis cuts quoted arguments at 128 bytes, a proxy may cut anywhere).
 func (s *scrubber) text(in string) string {
 	if s == nil || len(s.forms) == 0 || in == "" {
 		return in
@@ -130,9 +130,9 @@ func (s *scrubber) text(in string) string {
 	return out
 }
 
-// scrubPrefixes replaces a start of sec, scrubMinPrefix bytes or longer,
-// that ends where s ends or at a quote or space: a reply that cut sec
-// short.
+// scrubPrefixes replaces every start of sec that is scrubMinPrefix bytes
+// or longer: a reply that cut sec short. It errs on the side of hiding: a
+// word that happens to begin like the secret is hidden too.
 func scrubPrefixes(s, sec string) string {
 	if len(sec) <= scrubMinPrefix {
 		return s
@@ -148,14 +148,9 @@ func scrubPrefixes(s, sec string) string {
 		for n < len(sec) && i+n < len(s) && s[i+n] == sec[n] {
 			n++
 		}
-		end := i + n
-		if end == len(s) || strings.ContainsRune(`'" `+"\r\n", rune(s[end])) {
-			sb.WriteString(s[:i])
-			sb.WriteString(redacted)
-		} else {
-			sb.WriteString(s[:end])
-		}
-		s = s[end:]
+		sb.WriteString(s[:i])
+		sb.WriteString(redacted)
+		s = s[i+n:]
 	}
 	sb.WriteString(s)
 	return sb.String()

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -144,4 +145,65 @@ func TestSecretFileValueNeverEchoed(t *testing.T) {
 	_, err := New().WithEnv(map[string]string{EnvPasswordFile: pw}).Build(context.Background())
 	assert.Contains(t, err.Error(), "belongs in the variable without _FILE")
 	assert.True(t, strings.HasPrefix(err.Error(), "redisconfig: "+EnvPasswordFile+": "))
+}
+
+// TestOrderIsNotAValue: the same node list in two forms, in another order
+// (and with spaces), is no conflict in any environment; the stored value,
+// Compare, the debug view and go-redis's options agree on one form.
+func TestOrderIsNotAValue(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name string
+		vars map[string]string
+		code func(*Builder)
+		id   settingID
+	}{
+		{name: "cluster URL and variable", id: setClusterNodes, vars: map[string]string{
+			EnvURL: "rediss://:pw@n1:7000?addr=n2:7000&addr=n3:7000", EnvClusterNodes: "n3:7000,n2:7000,n1:7000"}},
+		{name: "cluster variable with spaces", id: setClusterNodes, vars: map[string]string{
+			EnvURL: "rediss://:pw@n2:7000?addr=n1:7000", EnvClusterNodes: "n1:7000 , n2:7000"}},
+		{name: "cluster code URL and code nodes", id: setClusterNodes, code: func(b *Builder) {
+			b.Connection().URL("rediss://:pw@n1:7000?addr=n2:7000")
+			b.Cluster().Nodes("n2:7000", "n1:7000")
+		}},
+		{name: "sentinel URL and variable", id: setSentinelNodes, vars: map[string]string{
+			EnvURL: "rediss://s1:26379?master_name=m&addr=s2:26379", EnvSentinelNodes: "s2:26379,s1:26379", EnvPassword: "pw"}},
+		{name: "sentinel code URL and code nodes", id: setSentinelNodes, vars: map[string]string{EnvPassword: "pw"}, code: func(b *Builder) {
+			b.Connection().URL("rediss://s1:26379?master_name=m&addr=s2:26379&addr=s3:26379")
+			b.Sentinel().Nodes("s3:26379", "s1:26379", "s2:26379")
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			for env := Development; env <= Production; env++ {
+				b := New().WithEnv(tt.vars).Environment(env).Relax(RuleNoLoopback, "test")
+				if tt.code != nil {
+					tt.code(b)
+				}
+				cfg, err := b.Build(context.Background())
+				require.NoError(t, err, env.String())
+				assert.Empty(t, cfg.Warnings(), "no conflict warned in %s", env)
+				got := cfg.vals[tt.id].s
+				assert.True(t, slices.IsSorted(strings.Split(got, ",")), "stored in the one form: %s", got)
+				for _, s := range cfg.DebugInfo().Settings {
+					if s.Name == settings[tt.id].name {
+						assert.Equal(t, got, s.Value)
+					}
+				}
+			}
+		})
+	}
+	// Compare: the same nodes in another order are the same.
+	a, err := New().WithEnv(map[string]string{EnvClusterNodes: "n1:7000,n2:7000"}).Environment(Development).Build(context.Background())
+	require.NoError(t, err)
+	b, err := New().WithEnv(map[string]string{EnvClusterNodes: "n2:7000, n1:7000"}).Environment(Development).Build(context.Background())
+	require.NoError(t, err)
+	for _, d := range Compare(a, b) {
+		assert.NotEqual(t, "cluster_nodes", d.Setting)
+	}
+	// Another list is still a conflict.
+	_, err = New().WithEnv(map[string]string{EnvURL: "rediss://:pw@n1:7000?addr=n2:7000", EnvClusterNodes: "n1:7000,n9:7000"}).
+		Environment(Production).Build(context.Background())
+	require.ErrorIs(t, err, ErrConflict)
 }

@@ -306,9 +306,10 @@ func (r *resolution) fileCandidate(def *settingDef, path, name string, kind Sour
 func (r *resolution) decide(id settingID, cands []candidate) {
 	def := &settings[id]
 	win := cands[0]
+	win.v = def.canonical(win.v) // order.go: a node list's order is not a value
 	r.vals[id], r.srcs[id] = win.v, win.src
 	for _, c := range cands[1:] {
-		if !c.v.equal(win.v) {
+		if !def.canonical(c.v).equal(win.v) {
 			r.conflict(def.name, win.src, c.src, "give different values for "+def.name)
 		}
 	}

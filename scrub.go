@@ -138,21 +138,40 @@ func scrubPrefixes(s, sec string) string {
 		return s
 	}
 	head := sec[:scrubMinPrefix]
-	var sb strings.Builder
-	for {
-		i := strings.Index(s, head)
-		if i < 0 {
+	// Mark every byte covered by a match (matches may overlap: "0000000x"
+	// holds "000000x" from its second byte), then hide each marked run.
+	var hide []bool
+	for from := 0; ; {
+		k := strings.Index(s[from:], head)
+		if k < 0 {
 			break
 		}
+		i := from + k
 		n := scrubMinPrefix
 		for n < len(sec) && i+n < len(s) && s[i+n] == sec[n] {
 			n++
 		}
-		sb.WriteString(s[:i])
-		sb.WriteString(redacted)
-		s = s[i+n:]
+		if hide == nil {
+			hide = make([]bool, len(s))
+		}
+		for j := i; j < i+n; j++ {
+			hide[j] = true
+		}
+		from = i + 1
 	}
-	sb.WriteString(s)
+	if hide == nil {
+		return s
+	}
+	var sb strings.Builder
+	for i := 0; i < len(s); i++ {
+		if !hide[i] {
+			sb.WriteByte(s[i])
+			continue
+		}
+		if i == 0 || !hide[i-1] {
+			sb.WriteString(redacted)
+		}
+	}
 	return sb.String()
 }
 

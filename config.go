@@ -176,14 +176,17 @@ func (c *Config) addrs() string {
 // address that timed out; it never outlives ctx.
 func (c *Config) Connect(ctx context.Context) (redis.UniversalClient, error) {
 	deadline := time.Now().Add(c.ConnectTimeout())
+	markChecking(c.dialAddrs(), deadline.Add(ProbeMargin)) // golog.go: Connect reports these dials
 	client := c.NewClient()
 	if err := c.ping(ctx, deadline, client); err != nil {
 		_ = client.Close()
+		markChecking(c.dialAddrs(), time.Now().Add(foldWindow))
 		probeCtx, cancel := context.WithDeadline(ctx, deadline.Add(ProbeMargin))
 		defer cancel()
 		return nil, &ConnectError{Addr: c.addrs(), TLS: c.tlsConfig != nil, Username: c.creds.username,
 			Err: c.scrubber().error(err), Diagnosis: c.scrubDiagnosis(c.diagnose(probeCtx, err))}
 	}
+	markChecking(c.dialAddrs(), time.Now()) // up: later dial failures are news
 	return client, nil
 }
 

@@ -68,7 +68,7 @@ func TestScrubberKeepsOtherText(t *testing.T) {
 	}{
 		{"dial tcp 127.0.0.1:6379: connection refused", "s3cret-value", "dial tcp 127.0.0.1:6379: connection refused"},
 		{"ERR s3cret-vX", "s3cret-value", "ERR " + redacted + "X"}, // a start of the secret is hidden
-		{"ERR s3cre", "s3cret-value", "ERR s3cre"},                  // shorter than scrubMinPrefix
+		{"ERR s3cre", "s3cret-value", "ERR s3cre"},                 // shorter than scrubMinPrefix
 		{"no secret at all", "", "no secret at all"},
 	}
 	for _, tt := range tests {

@@ -33,7 +33,8 @@ type Builder struct {
 	env         Environment
 	envSet      bool
 	service     string
-	code        map[settingID]value // what setters recorded
+	code        map[settingID]value  // what setters recorded
+	codeBy      map[settingID]string // the setter, where it is not the setting's own (Connection().Addr)
 	codeURL     *string
 	codeFiles   map[settingID]string // files setters named (Connection().PasswordFile)
 	credentials func(ctx context.Context) (string, string, error)
@@ -162,6 +163,17 @@ func (b *Builder) setCode(id settingID, v value) {
 		b.code = map[settingID]value{}
 	}
 	b.code[id] = v
+	delete(b.codeBy, id) // the last setter called names the source
+}
+
+// setCodeBy records a value set by a setter that sets more than one
+// setting, so provenance names that setter.
+func (b *Builder) setCodeBy(id settingID, v value, method string) {
+	b.setCode(id, v)
+	if b.codeBy == nil {
+		b.codeBy = map[settingID]string{}
+	}
+	b.codeBy[id] = method
 }
 
 func (b *Builder) record(err error) { b.errs = append(b.errs, err) }
@@ -248,3 +260,12 @@ func (b *Builder) MarshalJSON() ([]byte, error) {
 
 // LogValue logs the builder as its String.
 func (b *Builder) LogValue() slog.Value { return slog.StringValue(b.String()) }
+
+// setter names the code that set id: Connection().Addr for the host and
+// port it sets, else the setting's own setter.
+func (b *Builder) setter(id settingID) string {
+	if m, ok := b.codeBy[id]; ok {
+		return m
+	}
+	return settings[id].method
+}

@@ -176,24 +176,31 @@ func (c *Config) addrs() string {
 // address that timed out; it never outlives ctx.
 func (c *Config) Connect(ctx context.Context) (redis.UniversalClient, error) {
 	deadline := time.Now().Add(c.ConnectTimeout())
-	markChecking(c.dialAddrs(), deadline.Add(ProbeMargin)) // golog.go: Connect reports these dials
+	markChecking(c.addrList(), deadline.Add(ProbeMargin)) // golog.go: Connect reports these dials
+	probeCtx, cancel := context.WithDeadline(ctx, deadline.Add(ProbeMargin))
+	defer cancel()
+	early := c.probeFromHalfway(probeCtx, deadline)
 	client := c.NewClient()
 	if err := c.ping(ctx, deadline, client); err != nil {
 		_ = client.Close()
-		markChecking(c.dialAddrs(), time.Now().Add(foldWindow))
-		probeCtx, cancel := context.WithDeadline(ctx, deadline.Add(ProbeMargin))
-		defer cancel()
+		markChecking(c.addrList(), time.Now().Add(foldWindow))
+		if early.started() {
+			probeCtx = context.WithValue(probeCtx, earlyProbeKey{}, early)
+		}
 		return nil, &ConnectError{Addr: c.addrs(), TLS: c.tlsConfig != nil, Username: c.creds.username,
 			Err: c.scrubber().error(err), Diagnosis: c.scrubDiagnosis(c.diagnose(probeCtx, err))}
 	}
-	markChecking(c.dialAddrs(), time.Now()) // up: later dial failures are news
+	early.stop()
+	markChecking(c.addrList(), time.Now()) // up: later dial failures are news
 	return client, nil
 }
 
-// ProbeMargin is the most Connect may run past its deadline: the time the
-// diagnosis may take to look again at an address whose check timed out (a
-// refused dial or an unresolvable name, hidden by go-redis's retries,
-// answers well within it).
+// ProbeMargin is the most Connect may run past its deadline, for its
+// diagnosis. When the check has had half its time without an answer, a
+// probe looks at the address beside it (a refused dial or an unresolvable
+// name, hidden by go-redis's retries; a plain Redis answering a TLS
+// client), so a timeout is usually explained by the deadline; the margin
+// bounds what is left of that probe.
 const ProbeMargin = 100 * time.Millisecond
 
 // ping runs PING under the connect deadline. go-redis bounds a read by its
@@ -207,7 +214,7 @@ func (c *Config) ping(ctx context.Context, deadline time.Time, client redis.Univ
 	err := client.Ping(ctx).Err()
 	if !stop() { // the deadline or the caller ended the check
 		if ctx.Err() == context.DeadlineExceeded {
-			return fmt.Errorf("%w %s (%s): %w", errConnectDeadline, c.ConnectTimeout(), EnvConnectTimeout, ctx.Err())
+			return fmt.Errorf("%w %s (%s): %w", errConnectDeadline, formatDuration(c.ConnectTimeout()), EnvConnectTimeout, ctx.Err())
 		}
 		return ctx.Err()
 	}

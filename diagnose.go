@@ -120,7 +120,7 @@ func (c *Config) diagnose(ctx context.Context, err error) Diagnosis {
 	case errors.Is(err, errConnectDeadline) || errors.As(err, &netErr) && netErr.Timeout():
 		// go-redis retries dials inside the deadline, so a refused or
 		// unresolvable address can surface as a timeout: look again.
-		if d, ok := c.probe(ctx, tlsOn); ok {
+		if d, ok := c.probeResult(ctx, tlsOn); ok {
 			return d
 		}
 		return Diagnosis{CategoryTimeout, "nothing answered in time", "check that the address is Redis and reachable (firewall, security group), or raise " + EnvConnectTimeout}
@@ -229,4 +229,67 @@ func (c *Config) unknownAuthority() Diagnosis {
 			"the CA bundle in use (the CA certificate secret) does not hold the certificate that signed the server's; add that CA to it"}
 	}
 	return Diagnosis{CategoryTLSUnknownAuthority, summary, "set " + EnvTLSCAFile + " to the CA that signed it (the system roots are trusted now)"}
+}
+
+// earlyProbe is the probe Connect starts when its check has had half its
+// time: by the deadline the probe has had the other half, not just
+// ProbeMargin.
+type earlyProbe struct {
+	timer *time.Timer
+	fired chan struct{} // closed when the timer has fired
+	done  chan struct{} // closed when the probe has finished
+	d     Diagnosis
+	ok    bool
+}
+
+type earlyProbeKey struct{}
+
+// probeFromHalfway starts the probe halfway to deadline, under ctx. It
+// starts none for cluster and sentinel (probe looks at one address).
+func (c *Config) probeFromHalfway(ctx context.Context, deadline time.Time) *earlyProbe {
+	if c.topology != TopologyStandalone {
+		return nil
+	}
+	p := &earlyProbe{fired: make(chan struct{}), done: make(chan struct{})}
+	tlsOn := c.tlsConfig != nil
+	p.timer = time.AfterFunc(time.Until(deadline)/2, func() {
+		close(p.fired)
+		defer close(p.done)
+		p.d, p.ok = c.probe(ctx, tlsOn)
+	})
+	return p
+}
+
+// started reports whether the probe has begun (then its result will come);
+// if it has not, it never will.
+func (p *earlyProbe) started() bool {
+	if p == nil {
+		return false
+	}
+	if p.timer.Stop() {
+		return false
+	}
+	<-p.fired
+	return true
+}
+
+func (p *earlyProbe) stop() {
+	if p != nil {
+		p.timer.Stop()
+	}
+}
+
+// probeResult takes the early probe's result when Connect started one,
+// waiting for it no longer than ctx, and probes now otherwise.
+func (c *Config) probeResult(ctx context.Context, tlsOn bool) (Diagnosis, bool) {
+	p, ok := ctx.Value(earlyProbeKey{}).(*earlyProbe)
+	if !ok {
+		return c.probe(ctx, tlsOn)
+	}
+	select {
+	case <-p.done:
+		return p.d, p.ok
+	case <-ctx.Done():
+		return Diagnosis{}, false
+	}
 }

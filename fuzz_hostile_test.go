@@ -71,7 +71,7 @@ func FuzzFileKinds(f *testing.F) {
 	f.Add([]byte("x"), uint8(3), uint8(4), uint32(2<<20))
 	f.Add([]byte("\x00\xff"), uint8(4), uint8(3), uint32(0))
 	f.Add([]byte("pw"), uint8(5), uint8(0), uint32(0))
-	kinds := []fileKind{filePassword, fileSecretDir, fileCA, fileClientCert, fileClientKey}
+	kinds := []fileKind{fileKindPassword, fileKindSecretDir, fileKindCA, fileKindClientCert, fileKindClientKey, fileKindDotEnv}
 	f.Fuzz(func(t *testing.T, content []byte, shape, which uint8, grow uint32) {
 		dir := t.TempDir()
 		path := filepath.Join(dir, "f")

@@ -154,17 +154,6 @@ func connectsFor(msg string) bool {
 	return false
 }
 
-// dialAddrs are the addresses a client made from c dials first.
-func (c *Config) dialAddrs() []string {
-	switch c.topology {
-	case TopologyCluster:
-		return c.nodes(setClusterNodes)
-	case TopologySentinel:
-		return c.nodes(setSentinelNodes)
-	}
-	return []string{c.addr}
-}
-
 // foldWindow is how long after a failed Connect go-redis's dial failures
 // for its addresses are left to Connect's error.
 const foldWindow = time.Minute

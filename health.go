@@ -46,10 +46,10 @@ const (
 type Duration time.Duration
 
 // MarshalJSON encodes the duration as its String.
-func (d Duration) MarshalJSON() ([]byte, error) { return json.Marshal(time.Duration(d).String()) }
+func (d Duration) MarshalJSON() ([]byte, error) { return json.Marshal(formatDuration(time.Duration(d))) }
 
 // String returns the duration as text.
-func (d Duration) String() string { return time.Duration(d).String() }
+func (d Duration) String() string { return formatDuration(time.Duration(d)) }
 
 // PoolStats are the client's connection pool counters.
 type PoolStats struct {
@@ -107,7 +107,7 @@ func (c *Config) Check(ctx context.Context, client redis.UniversalClient) Health
 		h.TLS = c.tlsInfo(ctx)
 		if h.TLS != nil && time.Duration(h.TLS.ExpiresIn) < c.vals[setCertExpiryWarning].duration() {
 			h.Warnings = append(h.Warnings, "the server certificate expires on "+h.TLS.CertExpiry.UTC().Format(time.RFC3339)+
-				", within "+EnvCertExpiryWarning+" ("+c.vals[setCertExpiryWarning].duration().String()+")")
+				", within "+EnvCertExpiryWarning+" ("+formatDuration(c.vals[setCertExpiryWarning].duration())+")")
 		}
 	}
 	return h

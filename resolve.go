@@ -242,10 +242,10 @@ func (r *resolution) codeCandidates(b *Builder, id settingID, cands []candidate)
 	def := &settings[id]
 	if v, set := b.code[id]; set {
 		if p := def.check(v); p != "" {
-			r.failAt(ErrInvalidValue, def.name, Source{Kind: SourceCode, Name: def.method}, "%s", def.withValue(p, def.display(v)))
+			r.failAt(ErrInvalidValue, def.name, Source{Kind: SourceCode, Name: b.setter(id)}, "%s", def.withValue(p, def.display(v)))
 			return cands, false
 		}
-		cands = append(cands, candidate{v: v, src: Source{Kind: SourceCode, Name: def.method}})
+		cands = append(cands, candidate{v: v, src: Source{Kind: SourceCode, Name: b.setter(id)}})
 	}
 	if path, set := b.codeFiles[id]; set {
 		return r.fileCandidate(def, path, "Connection().PasswordFile", SourceCode, cands)

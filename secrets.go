@@ -293,7 +293,7 @@ func fetchBounded(ctx context.Context, src SecretSource, name string) (Secret, e
 func secretProblem(err error, timeout time.Duration) string {
 	switch {
 	case errors.Is(err, context.DeadlineExceeded):
-		return fmt.Sprintf("not read within %s (%s)", timeout, EnvSecretsTimeout)
+		return fmt.Sprintf("not read within %s (%s)", formatDuration(timeout), EnvSecretsTimeout)
 	case errors.Is(err, ErrSecretNotFound):
 		return "does not exist in the secret source"
 	}

@@ -283,7 +283,7 @@ func (d *settingDef) display(v value) string {
 		if v.n < 0 {
 			return "disabled"
 		}
-		return v.duration().String()
+		return formatDuration(v.duration())
 	case kindTLSVersion:
 		return tlsVersionName(uint16(v.n))
 	}

@@ -4,6 +4,7 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
+	"time"
 	"unicode/utf8"
 )
 
@@ -79,4 +80,19 @@ func oneLines(in []string) []string {
 		out[i] = oneLine(s)
 	}
 	return out
+}
+
+// formatDuration prints a duration for people, as Go parses it back
+// (REDIS_* variables take it as it is printed): the zero units dropped,
+// "336h" rather than "336h0m0s", "5m" rather than "5m0s", "1h30m",
+// "1.5s", "250ms". It is the one duration format of every output.
+func formatDuration(d time.Duration) string {
+	s := d.String()
+	if strings.HasSuffix(s, "m0s") {
+		s = s[:len(s)-2]
+	}
+	if strings.HasSuffix(s, "h0m") {
+		s = s[:len(s)-2]
+	}
+	return s
 }

@@ -46,7 +46,9 @@ const (
 type Duration time.Duration
 
 // MarshalJSON encodes the duration as its String.
-func (d Duration) MarshalJSON() ([]byte, error) { return json.Marshal(formatDuration(time.Duration(d))) }
+func (d Duration) MarshalJSON() ([]byte, error) {
+	return json.Marshal(formatDuration(time.Duration(d)))
+}
 
 // String returns the duration as text.
 func (d Duration) String() string { return formatDuration(time.Duration(d)) }

@@ -3,8 +3,8 @@ package redisconfig
 import (
 	"strconv"
 	"strings"
-	"unicode"
 	"time"
+	"unicode"
 	"unicode/utf8"
 )
 

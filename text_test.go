@@ -76,3 +76,28 @@ func TestAddrProvenance(t *testing.T) {
 	assert.Contains(t, err.Error(), "code Connection().Addr")
 	assert.NotContains(t, err.Error(), "Connection().Port")
 }
+
+// TestLoopbackReach: the loopback rule's reach, as the README states it.
+func TestLoopbackReach(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		give string
+		want bool
+	}{
+		{"localhost", true}, {"LOCALHOST.", true}, {"redis.localhost", true},
+		{"localhost.localdomain", true}, {"ip6-localhost", true}, {"ip6-loopback", true},
+		{"127.0.0.1", true}, {"127.9.8.7", true}, {"127.1", true}, {"127.0.1", true},
+		{"0x7f.1", true}, {"0177.0.0.1", true}, {"2130706433", true}, {"0x7f000001", true},
+		{"::1", true}, {"::ffff:127.0.0.1", true}, {"0.0.0.0", true}, {"::", true}, {"0", true},
+		{"fe80::1%lo", false}, {"::1%lo", true},
+		{"10.0.0.1", false}, {"128.1", false}, {"redis.internal", false}, {"localhost-redis", false},
+		{"mylocalhost", false}, {"1.2.3.4.5", false}, {"256.1", false}, {"127.0x1ffffff", false},
+		{"2001:db8::1", false}, {"12", false},
+	}
+	for _, tt := range tests {
+		assert.Equal(t, tt.want, isLoopback(tt.give), tt.give)
+	}
+	// And the rule itself, in production, for a short form.
+	_, err := New().WithEnv(map[string]string{EnvURL: "rediss://:pw@127.1:6380"}).Environment(Production).Build(context.Background())
+	require.ErrorIs(t, err, ErrRule)
+}

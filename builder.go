@@ -16,8 +16,12 @@ import (
 // environment. Setters only record; Build resolves every setting, checks it
 // against the environment's rules and reports every problem at once.
 //
-// The sub-builders (Connection, Pool, TLS, Monitoring) embed the Builder,
-// so one expression can set everything and end in Build:
+// The sub-builders embed the Builder, so one expression can set everything
+// and end in Build: Connection (address, credentials, protocol), Pool
+// (sizes, timeouts, retries), TLS, Cluster (seed nodes and routing),
+// Sentinel (master, sentinels and their credentials), Secrets (the secret
+// source and what to read from it) and Monitoring (the start-up check and
+// certificate expiry):
 //
 //	cfg, err := redisconfig.New().
 //		Service("backend").

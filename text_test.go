@@ -2,6 +2,11 @@ package redisconfig
 
 import (
 	"context"
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"io/fs"
+	"strings"
 	"testing"
 	"time"
 
@@ -100,4 +105,45 @@ func TestLoopbackReach(t *testing.T) {
 	// And the rule itself, in production, for a short form.
 	_, err := New().WithEnv(map[string]string{EnvURL: "rediss://:pw@127.1:6380"}).Environment(Production).Build(context.Background())
 	require.ErrorIs(t, err, ErrRule)
+}
+
+// TestBuilderDocListsEverySubBuilder: every method of Builder that returns
+// a sub-builder is named in Builder's doc comment.
+func TestBuilderDocListsEverySubBuilder(t *testing.T) {
+	t.Parallel()
+	fset := token.NewFileSet()
+	pkgs, err := parser.ParseDir(fset, ".", func(fi fs.FileInfo) bool { return !strings.HasSuffix(fi.Name(), "_test.go") }, parser.ParseComments)
+	require.NoError(t, err)
+	var builderDoc string
+	var subs []string
+	for _, f := range pkgs["redisconfig"].Files {
+		for _, decl := range f.Decls {
+			switch d := decl.(type) {
+			case *ast.GenDecl:
+				for _, spec := range d.Specs {
+					if ts, ok := spec.(*ast.TypeSpec); ok && ts.Name.Name == "Builder" {
+						builderDoc = d.Doc.Text()
+					}
+				}
+			case *ast.FuncDecl:
+				if d.Recv == nil || d.Type.Results == nil || len(d.Type.Results.List) != 1 || !d.Name.IsExported() {
+					continue
+				}
+				recv, ok := d.Recv.List[0].Type.(*ast.StarExpr)
+				if !ok || recv.X.(*ast.Ident).Name != "Builder" {
+					continue
+				}
+				if res, ok := d.Type.Results.List[0].Type.(*ast.StarExpr); ok {
+					if id, ok := res.X.(*ast.Ident); ok && strings.HasSuffix(id.Name, "Builder") && id.Name != "Builder" {
+						subs = append(subs, d.Name.Name)
+					}
+				}
+			}
+		}
+	}
+	require.NotEmpty(t, builderDoc)
+	require.GreaterOrEqual(t, len(subs), 7)
+	for _, s := range subs {
+		assert.Contains(t, builderDoc, s, "the Builder doc names the %s sub-builder", s)
+	}
 }

@@ -239,17 +239,22 @@ func silent(b *testing.B) string {
 // closed port and on a listener that never answers, per environment
 // profile, against go-redis's defaults on the same targets. Run it with
 // -benchtime=1x: go-redis's defaults take tens of seconds on the silent
-// listener.
+// listener. The TLS target is the same silent listener dialled with
+// rediss://: the TLS handshake waits for an answer that never comes.
 func BenchmarkTimeToFail(b *testing.B) {
 	closed := "127.0.0.1:" + strconv.Itoa(redisserver.FreePort(b))
 	quiet := silent(b)
 	ctx := context.Background()
-	for _, target := range []struct{ name, addr string }{{"closed-port", closed}, {"silent-listener", quiet}} {
+	targets := []struct{ name, scheme, addr string }{
+		{"closed-port", "redis", closed}, {"silent-listener", "redis", quiet},
+		{"silent-listener-tls", "rediss", quiet}, // the handshake never gets an answer
+	}
+	for _, target := range targets {
 		for _, env := range []redisconfig.Environment{redisconfig.Development, redisconfig.Test, redisconfig.Production} {
 			b.Run(target.name+"/"+env.String(), func(b *testing.B) {
 				var total time.Duration
 				for b.Loop() {
-					vars := map[string]string{"REDIS_URL": "redis://" + target.addr}
+					vars := map[string]string{"REDIS_URL": target.scheme + "://" + target.addr}
 					var cfg *redisconfig.Config
 					if env == redisconfig.Production {
 						cfg = relaxedProduction(b, vars)
@@ -271,7 +276,11 @@ func BenchmarkTimeToFail(b *testing.B) {
 		b.Run(target.name+"/go-redis-defaults", func(b *testing.B) {
 			var total time.Duration
 			for b.Loop() {
-				client := redis.NewClient(&redis.Options{Addr: target.addr})
+				opts := &redis.Options{Addr: target.addr}
+				if target.scheme == "rediss" {
+					opts.TLSConfig = &tls.Config{MinVersion: tls.VersionTLS12, ServerName: "127.0.0.1"}
+				}
+				client := redis.NewClient(opts)
 				start := time.Now()
 				if err := client.Ping(ctx).Err(); err == nil {
 					b.Fatal("connected")

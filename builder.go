@@ -16,8 +16,12 @@ import (
 // environment. Setters only record; Build resolves every setting, checks it
 // against the environment's rules and reports every problem at once.
 //
-// The sub-builders (Connection, Pool, TLS, Monitoring) embed the Builder,
-// so one expression can set everything and end in Build:
+// The sub-builders embed the Builder, so one expression can set everything
+// and end in Build: Connection (address, credentials, protocol), Pool
+// (sizes, timeouts, retries), TLS, Cluster (seed nodes and routing),
+// Sentinel (master, sentinels and their credentials), Secrets (the secret
+// source and what to read from it) and Monitoring (the start-up check and
+// certificate expiry):
 //
 //	cfg, err := redisconfig.New().
 //		Service("backend").
@@ -33,7 +37,8 @@ type Builder struct {
 	env         Environment
 	envSet      bool
 	service     string
-	code        map[settingID]value // what setters recorded
+	code        map[settingID]value  // what setters recorded
+	codeBy      map[settingID]string // the setter, where it is not the setting's own (Connection().Addr)
 	codeURL     *string
 	codeFiles   map[settingID]string // files setters named (Connection().PasswordFile)
 	credentials func(ctx context.Context) (string, string, error)
@@ -164,6 +169,17 @@ func (b *Builder) setCode(id settingID, v value) {
 		b.code = map[settingID]value{}
 	}
 	b.code[id] = v
+	delete(b.codeBy, id) // the last setter called names the source
+}
+
+// setCodeBy records a value set by a setter that sets more than one
+// setting, so provenance names that setter.
+func (b *Builder) setCodeBy(id settingID, v value, method string) {
+	b.setCode(id, v)
+	if b.codeBy == nil {
+		b.codeBy = map[settingID]string{}
+	}
+	b.codeBy[id] = method
 }
 
 func (b *Builder) record(err error) { b.errs = append(b.errs, err) }
@@ -184,7 +200,7 @@ func (b *Builder) Build(ctx context.Context) (*Config, error) {
 		return nil, err
 	}
 	cfg := &Config{}
-	r := &resolution{cfg: cfg, vals: &cfg.vals, srcs: &cfg.srcs, relaxed: b.relaxed}
+	r := &resolution{ctx: ctx, cfg: cfg, vals: &cfg.vals, srcs: &cfg.srcs, relaxed: b.relaxed}
 	r.errs = append(r.errs, b.errs...)
 	r.warnings = append(r.warnings, b.notes...)
 	vs := b.scanVariables()
@@ -250,3 +266,12 @@ func (b *Builder) MarshalJSON() ([]byte, error) {
 
 // LogValue logs the builder as its String.
 func (b *Builder) LogValue() slog.Value { return slog.StringValue(b.String()) }
+
+// setter names the code that set id: Connection().Addr for the host and
+// port it sets, else the setting's own setter.
+func (b *Builder) setter(id settingID) string {
+	if m, ok := b.codeBy[id]; ok {
+		return m
+	}
+	return settings[id].method
+}

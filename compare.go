@@ -3,9 +3,7 @@ package redisconfig
 import (
 	"crypto/sha256"
 	"crypto/subtle"
-	"slices"
 	"strconv"
-	"strings"
 )
 
 // Difference is one core parameter on which two configurations disagree.
@@ -47,10 +45,10 @@ func Compare(a, b *Config) []Difference {
 			diffs = append(diffs, Difference{Setting: "addr", A: va, B: vb, SourceA: a.addrSource(), SourceB: b.addrSource()})
 		}
 	case TopologyCluster:
-		add("cluster_nodes", sortedList(a.vals[setClusterNodes].s), sortedList(b.vals[setClusterNodes].s), setClusterNodes)
+		add("cluster_nodes", a.vals[setClusterNodes].s, b.vals[setClusterNodes].s, setClusterNodes) // canonical: order.go
 	case TopologySentinel:
 		add("sentinel_master", a.vals[setSentinelMaster].s, b.vals[setSentinelMaster].s, setSentinelMaster)
-		add("sentinel_nodes", sortedList(a.vals[setSentinelNodes].s), sortedList(b.vals[setSentinelNodes].s), setSentinelNodes)
+		add("sentinel_nodes", a.vals[setSentinelNodes].s, b.vals[setSentinelNodes].s, setSentinelNodes)
 	}
 	add("db", strconv.Itoa(a.vals[setDB].int()), strconv.Itoa(b.vals[setDB].int()), setDB)
 	add("tls", strconv.FormatBool(a.tlsConfig != nil), strconv.FormatBool(b.tlsConfig != nil), setTLS)
@@ -76,12 +74,6 @@ func presence(s string) string {
 		return "unset"
 	}
 	return redacted
-}
-
-func sortedList(list string) string {
-	parts := strings.Split(list, ",")
-	slices.Sort(parts)
-	return strings.Join(parts, ",")
 }
 
 // addrSource names where the address came from: the host's source, and the

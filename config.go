@@ -136,7 +136,7 @@ func (c *Config) Service() string { return c.service }
 // Warnings returns what Build accepted but a person should know: conflicts
 // resolved in development and test, skipped certificate checks. They never
 // hold a secret.
-func (c *Config) Warnings() []string { return append([]string(nil), c.warnings...) }
+func (c *Config) Warnings() []string { return oneLines(c.warnings) }
 
 // ConnectTimeout is how long Connect's start-up check may take
 // (REDIS_CONNECT_TIMEOUT; every profile sets it, and it cannot be
@@ -175,27 +175,52 @@ func (c *Config) addrs() string {
 // environment's connect timeout (REDIS_CONNECT_TIMEOUT). On failure it
 // closes the client and returns a *ConnectError that says what was tried;
 // there is no fallback of any kind.
+//
+// The whole of Connect, diagnosis included, ends by the connect deadline
+// (REDIS_CONNECT_TIMEOUT from the call, or ctx's deadline if sooner) plus
+// at most ProbeMargin, which the diagnosis may use to look again at an
+// address that timed out; it never outlives ctx.
 func (c *Config) Connect(ctx context.Context) (redis.UniversalClient, error) {
+	deadline := time.Now().Add(c.ConnectTimeout())
+	markChecking(c.addrList(), deadline.Add(ProbeMargin)) // golog.go: Connect reports these dials
+	probeCtx, cancel := context.WithDeadline(ctx, deadline.Add(ProbeMargin))
+	defer cancel()
+	early := c.probeFromHalfway(probeCtx, deadline)
 	client := c.NewClient()
-	if err := c.ping(ctx, client); err != nil {
+	if err := c.ping(ctx, deadline, client); err != nil {
 		_ = client.Close()
-		return nil, &ConnectError{Addr: c.addrs(), TLS: c.tlsConfig != nil, Username: c.creds.username, Err: err, Diagnosis: c.Diagnose(err)}
+		markChecking(c.addrList(), time.Now().Add(foldWindow))
+		if early.started() {
+			probeCtx = context.WithValue(probeCtx, earlyProbeKey{}, early)
+		}
+		return nil, &ConnectError{Addr: c.addrs(), TLS: c.tlsConfig != nil, Username: c.creds.username,
+			Err: c.scrubber().error(err), Diagnosis: c.scrubDiagnosis(c.diagnose(probeCtx, err))}
 	}
+	early.stop()
+	markChecking(c.addrList(), time.Now()) // up: later dial failures are news
 	return client, nil
 }
+
+// ProbeMargin is the most Connect may run past its deadline, for its
+// diagnosis. When the check has had half its time without an answer, a
+// probe looks at the address beside it (a refused dial or an unresolvable
+// name, hidden by go-redis's retries; a plain Redis answering a TLS
+// client), so a timeout is usually explained by the deadline; the margin
+// bounds what is left of that probe.
+const ProbeMargin = 100 * time.Millisecond
 
 // ping runs PING under the connect deadline. go-redis bounds a read by its
 // own read timeout, not the context, so when the deadline passes first the
 // client is closed under the PING, which unblocks it. The PING runs on the
 // caller's goroutine.
-func (c *Config) ping(ctx context.Context, client redis.UniversalClient) error {
-	ctx, cancel := context.WithTimeout(ctx, c.ConnectTimeout())
+func (c *Config) ping(ctx context.Context, deadline time.Time, client redis.UniversalClient) error {
+	ctx, cancel := context.WithDeadline(ctx, deadline)
 	defer cancel()
 	stop := context.AfterFunc(ctx, func() { _ = client.Close() })
 	err := client.Ping(ctx).Err()
 	if !stop() { // the deadline or the caller ended the check
 		if ctx.Err() == context.DeadlineExceeded {
-			return fmt.Errorf("%w %s (%s): %w", errConnectDeadline, c.ConnectTimeout(), EnvConnectTimeout, ctx.Err())
+			return fmt.Errorf("%w %s (%s): %w", errConnectDeadline, formatDuration(c.ConnectTimeout()), EnvConnectTimeout, ctx.Err())
 		}
 		return ctx.Err()
 	}
@@ -233,7 +258,7 @@ func (c Config) String() string {
 		fmt.Fprintf(&sb, ", warnings: %d", len(c.warnings))
 	}
 	sb.WriteString("}")
-	return sb.String()
+	return oneLine(sb.String())
 }
 
 // Format prints String for every verb, so %v, %+v and %#v never reach the
@@ -257,7 +282,7 @@ func (c Config) LogValue() slog.Value {
 			continue
 		}
 		def := &settings[id]
-		attrs = append(attrs, slog.String(def.name, def.display(c.vals[id])))
+		attrs = append(attrs, slog.String(def.name, oneLine(def.display(c.vals[id]))))
 	}
 	return slog.GroupValue(attrs...)
 }

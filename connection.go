@@ -42,8 +42,8 @@ func (c *ConnectionBuilder) Addr(hostPort string) *ConnectionBuilder {
 			Problem: "port must be a whole number, got " + quote(port), Kind: ErrInvalidValue})
 		return c
 	}
-	c.setCode(setHost, value{s: host})
-	c.setCode(setPort, value{n: int64(p)})
+	c.setCodeBy(setHost, value{s: host}, "Connection().Addr")
+	c.setCodeBy(setPort, value{n: int64(p)}, "Connection().Addr")
 	return c
 }
 

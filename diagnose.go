@@ -1,6 +1,7 @@
 package redisconfig
 
 import (
+	"context"
 	"crypto/tls"
 	"crypto/x509"
 	"errors"
@@ -24,6 +25,7 @@ const (
 	CategoryTLSNameMismatch       Category = "tls-name-mismatch"
 	CategoryTLSExpired            Category = "tls-expired"
 	CategoryTLSClientCertRequired Category = "tls-client-cert-required"
+	CategoryTLSClientCertRejected Category = "tls-client-cert-rejected"
 	CategoryTLSServerNotTLS       Category = "tls-server-not-tls"
 	CategoryPlaintextToTLS        Category = "plaintext-to-tls-port"
 	CategoryWrongPassword         Category = "auth-wrong-password"
@@ -63,15 +65,27 @@ type Diagnosis struct {
 // String returns "summary; fix".
 func (d Diagnosis) String() string {
 	if d.Fix == "" {
-		return d.Summary
+		return oneLine(d.Summary)
 	}
-	return d.Summary + "; " + d.Fix
+	return oneLine(d.Summary + "; " + d.Fix)
 }
 
 // Diagnose classifies err, an error from connecting with c. It looks at the
 // error's types first and its text only where go-redis or the server gives
-// nothing better.
+// nothing better. The summary never holds a secret the Config knows, even
+// when it quotes the server, and is one line.
+//
+// For a timeout it may look at the address again, within the connect
+// timeout (REDIS_CONNECT_TIMEOUT); Connect's own diagnosis uses what is
+// left of its deadline instead.
 func (c *Config) Diagnose(err error) Diagnosis {
+	ctx, cancel := context.WithTimeout(context.Background(), c.ConnectTimeout())
+	defer cancel()
+	return c.scrubDiagnosis(c.diagnose(ctx, err))
+}
+
+// diagnose is Diagnose under ctx, which bounds the probe.
+func (c *Config) diagnose(ctx context.Context, err error) Diagnosis {
 	tlsOn := c.tlsConfig != nil
 	// The client certificate is installed through GetClientCertificate
 	// (it is re-read when it changes), so look at the setting, not at
@@ -97,13 +111,19 @@ func (c *Config) Diagnose(err error) Diagnosis {
 	case errors.Is(err, syscall.ECONNREFUSED):
 		return Diagnosis{CategoryRefused, "nothing listens on the address (connection refused)", "check " + EnvHost + " and " + EnvPort + ", and that Redis runs"}
 	case errors.As(err, &unknownCA):
-		return Diagnosis{CategoryTLSUnknownAuthority, "the server's certificate is signed by a CA this client does not trust", "set " + EnvTLSCAFile + " to the CA that signed it"}
+		return c.unknownAuthority()
+	case errors.As(err, &hostErr) && hostErr.Certificate != nil && len(hostErr.Certificate.DNSNames) == 0 && len(hostErr.Certificate.IPAddresses) == 0:
+		return Diagnosis{CategoryTLSNameMismatch, "the server's certificate names its host only in the common name, and Go accepts only subject alternative names (SAN)",
+			"reissue the server's certificate with a SAN for " + quote(hostErr.Host) + "; " + EnvTLSServerName + " cannot help"}
 	case errors.As(err, &hostErr):
 		return Diagnosis{CategoryTLSNameMismatch, "the server's certificate is not valid for the name checked (" + hostErr.Host + ")", "set " + EnvTLSServerName + " to a name the certificate carries, or connect by that name"}
 	case errors.As(err, &invalid) && invalid.Reason == x509.Expired:
 		return Diagnosis{CategoryTLSExpired, "the server's certificate has expired or is not valid yet", "renew the server's certificate (or check this machine's clock)"}
 	case errors.As(err, &recordErr):
-		return Diagnosis{CategoryTLSServerNotTLS, "the server does not speak TLS on this port", "set " + EnvTLS + "=false (or use redis://), or connect to the server's TLS port"}
+		return Diagnosis{CategoryTLSServerNotTLS, "the server does not speak TLS on this port", c.notTLSFix()}
+	case tlsOn && hasClientCert && (closedByPeer(err) || strings.Contains(msg, "certificate")):
+		return Diagnosis{CategoryTLSClientCertRejected, "the server refused the client certificate configured (" + c.srcs[setTLSCertFile].String() + ")",
+			"check that " + EnvTLSCertFile + " holds a certificate signed by a CA the server trusts, for client authentication, and not expired"}
 	case strings.Contains(msg, "certificate required") || tlsOn && !hasClientCert && closedByPeer(err):
 		return Diagnosis{CategoryTLSClientCertRequired, "the server closed the connection after the TLS handshake: it requires a client certificate", "set " + EnvTLSCertFile + " and " + EnvTLSKeyFile}
 	case !tlsOn && closedByPeer(err):
@@ -126,7 +146,7 @@ func (c *Config) Diagnose(err error) Diagnosis {
 	case errors.Is(err, errConnectDeadline) || errors.As(err, &netErr) && netErr.Timeout():
 		// go-redis retries dials inside the deadline, so a refused or
 		// unresolvable address can surface as a timeout: look again.
-		if d, ok := c.probe(tlsOn); ok {
+		if d, ok := c.probeResult(ctx, tlsOn); ok {
 			return d
 		}
 		return Diagnosis{CategoryTimeout, "nothing answered in time", "check that the address is Redis and reachable (firewall, security group), or raise " + EnvConnectTimeout}
@@ -143,35 +163,53 @@ func closedByPeer(err error) bool {
 // probe looks again at a standalone address whose check timed out: a dial
 // that is refused or a name that does not resolve says so; over TLS, a
 // plain PING that gets a Redis reply means the port does not speak TLS. It
-// sends no credentials.
-func (c *Config) probe(tlsOn bool) (Diagnosis, bool) {
-	if c.topology != TopologyStandalone {
+// sends no credentials, and it ends when ctx does (no timeout of its own).
+func (c *Config) probe(ctx context.Context, tlsOn bool) (Diagnosis, bool) {
+	if c.topology != TopologyStandalone || ctx.Err() != nil {
 		return Diagnosis{}, false
 	}
-	conn, err := net.DialTimeout(c.network, c.addr, time.Second)
+	conn, err := probeDialer(ctx)(ctx, c.network, c.addr)
 	if err != nil {
 		var dnsErr *net.DNSError
 		if errors.Is(err, syscall.ECONNREFUSED) || errors.As(err, &dnsErr) {
-			return c.Diagnose(err), true
+			return c.diagnose(ctx, err), true
 		}
 		return Diagnosis{}, false
 	}
 	conn.Close()
-	if tlsOn && c.answersPlaintext() {
-		return Diagnosis{CategoryTLSServerNotTLS, "the server answers plain Redis on this port, not TLS", "set " + EnvTLS + "=false (or use redis://), or connect to the server's TLS port"}, true
+	if tlsOn && c.answersPlaintext(ctx) {
+		return Diagnosis{CategoryTLSServerNotTLS, "the server answers plain Redis on this port, not TLS", c.notTLSFix()}, true
 	}
 	return Diagnosis{}, false
 }
 
+// dialFunc dials like net.Dialer.DialContext.
+type dialFunc func(ctx context.Context, network, addr string) (net.Conn, error)
+
+// probeDialerKey carries, in tests, the dialer the probe uses: a test sees
+// the context the probe gets.
+type probeDialerKey struct{}
+
+func probeDialer(ctx context.Context) dialFunc {
+	if d, ok := ctx.Value(probeDialerKey{}).(dialFunc); ok {
+		return d
+	}
+	return (&net.Dialer{}).DialContext
+}
+
 // answersPlaintext sends a plain PING: a Redis reply means the port does
-// not speak TLS.
-func (c *Config) answersPlaintext() bool {
-	conn, err := net.DialTimeout(c.network, c.addr, time.Second)
+// not speak TLS. It gives up when ctx ends.
+func (c *Config) answersPlaintext(ctx context.Context) bool {
+	conn, err := probeDialer(ctx)(ctx, c.network, c.addr)
 	if err != nil {
 		return false
 	}
 	defer conn.Close()
-	_ = conn.SetDeadline(time.Now().Add(time.Second))
+	if d, ok := ctx.Deadline(); ok {
+		_ = conn.SetDeadline(d)
+	}
+	stop := context.AfterFunc(ctx, func() { _ = conn.SetDeadline(time.Unix(1, 0)) })
+	defer stop()
 	if _, err := conn.Write([]byte("PING\r\n")); err != nil {
 		return false
 	}
@@ -179,4 +217,105 @@ func (c *Config) answersPlaintext() bool {
 	n, _ := conn.Read(buf)
 	reply := string(buf[:n])
 	return strings.HasPrefix(reply, "+PONG") || strings.HasPrefix(reply, "-NOAUTH") || strings.HasPrefix(reply, "-ERR")
+}
+
+// notTLSFix is the fix for a TLS client at a plain port: where TLS is
+// required (staging and production, unless the rule is relaxed) the only
+// fix is the server's TLS port.
+func (c *Config) notTLSFix() string {
+	if c.tlsRequired() {
+		return "connect to the server's TLS port (" + c.env.String() + " requires TLS)"
+	}
+	return "set " + EnvTLS + "=false (or use redis://), or connect to the server's TLS port"
+}
+
+// tlsRequired reports whether the environment requires TLS for this Config.
+func (c *Config) tlsRequired() bool {
+	if RuleTLSRequired.def().in[c.env] != fail {
+		return false
+	}
+	for _, r := range c.relaxed {
+		if r.Rule == RuleTLSRequired.String() {
+			return false
+		}
+	}
+	return true
+}
+
+// unknownAuthority fits the fix to where the trusted CAs come from.
+func (c *Config) unknownAuthority() Diagnosis {
+	const summary = "the server's certificate is signed by a CA this client does not trust"
+	switch {
+	case c.srcs[setTLSCAFile].Kind != SourceUnset:
+		return Diagnosis{CategoryTLSUnknownAuthority, summary,
+			"the CA file in use (" + c.srcs[setTLSCAFile].String() + ": " + quote(c.vals[setTLSCAFile].s) +
+				") does not hold the certificate that signed the server's; add that CA to the file, or check that the address is the right server"}
+	case c.tlsConfig != nil && c.tlsConfig.RootCAs != nil:
+		return Diagnosis{CategoryTLSUnknownAuthority, summary,
+			"the CA bundle in use (the CA certificate secret) does not hold the certificate that signed the server's; add that CA to it"}
+	}
+	return Diagnosis{CategoryTLSUnknownAuthority, summary, "set " + EnvTLSCAFile + " to the CA that signed it (the system roots are trusted now)"}
+}
+
+// earlyProbe is the probe Connect starts when its check has had half its
+// time: by the deadline the probe has had the other half, not just
+// ProbeMargin.
+type earlyProbe struct {
+	timer *time.Timer
+	fired chan struct{} // closed when the timer has fired
+	done  chan struct{} // closed when the probe has finished
+	d     Diagnosis
+	ok    bool
+}
+
+type earlyProbeKey struct{}
+
+// probeFromHalfway starts the probe halfway to deadline, under ctx. It
+// starts none for cluster and sentinel (probe looks at one address).
+func (c *Config) probeFromHalfway(ctx context.Context, deadline time.Time) *earlyProbe {
+	if c.topology != TopologyStandalone {
+		return nil
+	}
+	p := &earlyProbe{fired: make(chan struct{}), done: make(chan struct{})}
+	tlsOn := c.tlsConfig != nil
+	p.timer = time.AfterFunc(time.Until(deadline)/2, func() {
+		close(p.fired)
+		defer close(p.done)
+		p.d, p.ok = c.probe(ctx, tlsOn)
+	})
+	return p
+}
+
+// started reports whether the probe has begun (then its result will come);
+// if it has not, it never will.
+func (p *earlyProbe) started() bool {
+	if p == nil {
+		return false
+	}
+	if p.timer.Stop() {
+		return false
+	}
+	<-p.fired
+	return true
+}
+
+func (p *earlyProbe) stop() {
+	if p != nil {
+		p.timer.Stop()
+	}
+}
+
+// probeResult takes the early probe's result when Connect started one,
+// waiting for it no longer than ctx, and probes now otherwise.
+func (c *Config) probeResult(ctx context.Context, tlsOn bool) (Diagnosis, bool) {
+	p, ok := ctx.Value(earlyProbeKey{}).(*earlyProbe)
+	if !ok {
+		return c.probe(ctx, tlsOn)
+	}
+	select {
+	case <-p.done:
+		return p.d, p.ok
+	case <-ctx.Done():
+		return Diagnosis{}, false
+	}
 }

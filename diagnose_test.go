@@ -76,7 +76,7 @@ func TestDiagnosisCategories(t *testing.T) {
 		vars map[string]string
 		want redisconfig.Category
 	}{
-		{"dns", map[string]string{"REDIS_HOST": "no-such-host.invalid"}, redisconfig.CategoryDNS},
+		{"dns", map[string]string{"REDIS_HOST": unresolvable}, redisconfig.CategoryDNS},
 		{"refused", map[string]string{"REDIS_URL": "redis://127.0.0.1:" + itoa(closed)}, redisconfig.CategoryRefused},
 		{"timeout", map[string]string{"REDIS_URL": "redis://" + silent, "REDIS_CONNECT_TIMEOUT": "300ms"}, redisconfig.CategoryTimeout},
 		{"unknown authority", map[string]string{"REDIS_URL": "rediss://" + tlsSrv.Addr()}, redisconfig.CategoryTLSUnknownAuthority},
@@ -104,3 +104,23 @@ func TestDiagnosisCategories(t *testing.T) {
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+// unresolvable is a host name that our validation accepts and Go's
+// resolver refuses before any query (a label may not start with '-'), so
+// the DNS failure is deterministic and sends nothing off the machine.
+// TestUnresolvableSendsNoQuery keeps it so.
+const unresolvable = "-no-such-host.invalid"
+
+func TestUnresolvableSendsNoQuery(t *testing.T) {
+	t.Parallel()
+	r := &net.Resolver{PreferGo: true, Dial: func(context.Context, string, string) (net.Conn, error) {
+		t.Error("the resolver sent a query for " + unresolvable)
+		return nil, net.ErrClosed
+	}}
+	_, err := r.LookupHost(context.Background(), unresolvable)
+	var dnsErr *net.DNSError
+	require.ErrorAs(t, err, &dnsErr)
+	assert.True(t, dnsErr.IsNotFound)
+	_, err = redisconfig.New().WithEnv(map[string]string{"REDIS_HOST": unresolvable}).Build(context.Background())
+	require.NoError(t, err, "Build accepts the name, so Connect meets the resolver")
+}

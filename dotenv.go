@@ -1,9 +1,8 @@
 package redisconfig
 
 import (
+	"context"
 	"fmt"
-	"io"
-	"os"
 	"slices"
 	"strconv"
 	"strings"
@@ -122,29 +121,9 @@ func readDotEnv(path string) ([]dotEnvEntry, error) {
 	if path == "" {
 		return nil, fail(0, "the path is empty; name a .env file")
 	}
-	fi, err := os.Stat(path)
-	if err != nil {
-		_, problem := readFile(path)
+	data, problem := readFile(context.Background(), path, fileKindDotEnv) // files.go: refuses pipes, devices, directories; bounded
+	if problem != "" {
 		return nil, fail(0, "%s", problem)
-	}
-	if !fi.Mode().IsRegular() {
-		return nil, fail(0, "is not a regular file; name a .env file")
-	}
-	if fi.Size() > maxDotEnvSize {
-		return nil, fail(0, "is %d bytes; a .env file may hold at most %d", fi.Size(), maxDotEnvSize)
-	}
-	f, err := os.Open(path)
-	if err != nil {
-		_, problem := readFile(path)
-		return nil, fail(0, "%s", problem)
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, maxDotEnvSize+1))
-	if err != nil {
-		return nil, fail(0, "cannot be read: %v", err)
-	}
-	if len(data) > maxDotEnvSize {
-		return nil, fail(0, "grew past %d bytes while being read", maxDotEnvSize)
 	}
 	entries, line, problem := parseDotEnv(string(data))
 	if problem != "" {

@@ -222,19 +222,6 @@ func productionDefaults() map[settingID]string {
 // REDIS_MAINT_NOTIFICATIONS=enabled (or auto). The README says why.
 const maintDefault = "disabled"
 
-// isLoopback reports whether host names this machine.
-func isLoopback(host string) bool {
-	h := strings.ToLower(strings.TrimSuffix(host, "."))
-	if h == "localhost" || strings.HasSuffix(h, ".localhost") {
-		return true
-	}
-	if i := strings.IndexByte(h, '%'); i >= 0 {
-		h = h[:i]
-	}
-	ip := net.ParseIP(h)
-	return ip != nil && (ip.IsLoopback() || ip.IsUnspecified())
-}
-
 // listHosts returns the hosts of a host:port list.
 func listHosts(list string) []string {
 	if list == "" {

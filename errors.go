@@ -53,9 +53,9 @@ type Error struct {
 // Error returns "redisconfig: SOURCE: PROBLEM".
 func (e *Error) Error() string {
 	if e.Source == "" {
-		return "redisconfig: " + e.Problem
+		return oneLine("redisconfig: " + e.Problem)
 	}
-	return "redisconfig: " + e.Source + ": " + e.Problem
+	return oneLine("redisconfig: " + e.Source + ": " + e.Problem)
 }
 
 // Unwrap returns the error's kind, so errors.Is matches both the kind and
@@ -63,7 +63,9 @@ func (e *Error) Error() string {
 func (e *Error) Unwrap() error { return e.Kind }
 
 // ConnectError is returned by Connect. It says what was tried (address,
-// TLS, user), never a secret.
+// TLS, user), never a secret: a cause whose text quoted a secret the Config
+// knows (a server reply echoing the AUTH arguments) is replaced by its
+// scrubbed text.
 type ConnectError struct {
 	Addr     string // the address or addresses dialled
 	TLS      bool
@@ -84,13 +86,22 @@ func (e *ConnectError) Error() string {
 		user = "user " + quote(e.Username)
 	}
 	if e.Diagnosis.Category == "" || e.Diagnosis.Category == CategoryUnknown {
-		return fmt.Sprintf("redisconfig: connect to %s (%s, %s): %v", e.Addr, tlsText, user, e.Err)
+		return oneLine(fmt.Sprintf("redisconfig: connect to %s (%s, %s): %v", e.Addr, tlsText, user, e.Err))
 	}
-	return fmt.Sprintf("redisconfig: connect to %s (%s, %s): %s (%v)", e.Addr, tlsText, user, e.Diagnosis, e.Err)
+	return oneLine(fmt.Sprintf("redisconfig: connect to %s (%s, %s): %s (%v)", e.Addr, tlsText, user, e.Diagnosis, e.Err))
 }
 
 // Unwrap returns the cause.
 func (e *ConnectError) Unwrap() error { return e.Err }
+
+// Cause returns the cause's text alone, scrubbed and on one line, for
+// output that shows the diagnosis on lines of its own.
+func (e *ConnectError) Cause() string {
+	if e.Err == nil {
+		return ""
+	}
+	return oneLine(e.Err.Error())
+}
 
 // Is reports whether target is ErrConnect.
 func (e *ConnectError) Is(target error) bool { return target == ErrConnect }

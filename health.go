@@ -46,10 +46,12 @@ const (
 type Duration time.Duration
 
 // MarshalJSON encodes the duration as its String.
-func (d Duration) MarshalJSON() ([]byte, error) { return json.Marshal(time.Duration(d).String()) }
+func (d Duration) MarshalJSON() ([]byte, error) {
+	return json.Marshal(formatDuration(time.Duration(d)))
+}
 
 // String returns the duration as text.
-func (d Duration) String() string { return time.Duration(d).String() }
+func (d Duration) String() string { return formatDuration(time.Duration(d)) }
 
 // PoolStats are the client's connection pool counters (summed over the
 // nodes of a cluster).
@@ -104,8 +106,8 @@ func (c *Config) Check(ctx context.Context, client redis.UniversalClient) Health
 		h.Pool = poolStats(stats, c.MaxConnsPerNode())
 	}
 	if err != nil {
-		d := c.Diagnose(err)
-		h.Status, h.Error, h.Diagnosis = StatusDown, err.Error(), &d
+		d := c.scrubDiagnosis(c.diagnose(ctx, err))
+		h.Status, h.Error, h.Diagnosis = StatusDown, c.scrubText(err.Error()), &d
 		return h
 	}
 	if info, err := client.Info(ctx, "server", "replication", "clients").Result(); err == nil {
@@ -130,7 +132,7 @@ func (c *Config) Check(ctx context.Context, client redis.UniversalClient) Health
 		h.TLS = c.tlsInfo(ctx)
 		if h.TLS != nil && time.Duration(h.TLS.ExpiresIn) < c.vals[setCertExpiryWarning].duration() {
 			h.Warnings = append(h.Warnings, "the server certificate expires on "+h.TLS.CertExpiry.UTC().Format(time.RFC3339)+
-				", within "+EnvCertExpiryWarning+" ("+c.vals[setCertExpiryWarning].duration().String()+")")
+				", within "+EnvCertExpiryWarning+" ("+formatDuration(c.vals[setCertExpiryWarning].duration())+")")
 		}
 	}
 	return h
@@ -240,7 +242,7 @@ func (h *HealthChecker) Run(ctx context.Context) {
 }
 
 func (h *HealthChecker) report(prev, cur Health) {
-	attrs := []any{"service", h.cfg.service, "addr", h.cfg.addrs(), "latency", cur.Latency.String()}
+	attrs := []any{"service", h.cfg.service, "addr", oneLine(h.cfg.addrs()), "latency", cur.Latency.String()}
 	if cur.Up() {
 		h.logger.Info("redisconfig: redis is up", attrs...)
 	} else {

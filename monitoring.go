@@ -77,26 +77,29 @@ type SettingInfo struct {
 func (c *Config) DebugInfo() DebugInfo {
 	d := DebugInfo{
 		Environment: c.env.String(),
-		Service:     c.service,
+		Service:     oneLine(c.service),
 		Topology:    c.topology.String(),
 		Network:     c.network,
-		Addr:        c.addrs(),
+		Addr:        oneLine(c.addrs()),
 		Settings:    make([]SettingInfo, 0, len(settings)),
-		Warnings:    append([]string{}, c.warnings...),
-		Relaxed:     append([]Relaxation{}, c.relaxed...),
+		Warnings:    oneLines(c.warnings),
+		Relaxed:     make([]Relaxation, 0, len(c.relaxed)),
 
 		ConnectionCeiling: c.ceilingText(),
-		Notes:             c.debugNotes(), // kubernetes.go, presets.go
+		Notes:             oneLines(c.debugNotes()), // kubernetes.go, presets.go
+	}
+	for _, r := range c.relaxed {
+		d.Relaxed = append(d.Relaxed, Relaxation{Rule: oneLine(r.Rule), Reason: oneLine(r.Reason)})
 	}
 	for id := range settings {
 		def := &settings[id]
 		src := c.srcs[id]
 		row := SettingInfo{
 			Name: def.name, Variable: def.env, Set: src.Kind != SourceUnset,
-			Secret: def.kind == kindSecret, Source: src.String(), SourceKind: src.Kind.String(), Origin: src,
+			Secret: def.kind == kindSecret, Source: oneLine(src.String()), SourceKind: src.Kind.String(), Origin: src,
 		}
 		if row.Set {
-			row.Value = def.display(c.vals[id])
+			row.Value = oneLine(def.display(c.vals[id]))
 		}
 		d.Settings = append(d.Settings, row)
 	}

@@ -124,7 +124,7 @@ func (r *resolution) passwordFile(b *Builder, username string, first Secret) *fi
 	path := src.Path
 	def := &settings[setPassword]
 	load := func() (string, error) {
-		text, problem := readSecretFile(path)
+		text, problem := readSecretFile(context.Background(), path, fileKindPassword)
 		if problem == "" {
 			if _, problem = def.parse(text); problem != "" {
 				problem = "the file's content " + problem
@@ -158,7 +158,7 @@ func (r *resolution) reloadingCA(b *Builder, cfg *tls.Config) {
 	src := r.srcs[setTLSCAFile]
 	path := r.vals[setTLSCAFile].s
 	load := func() (*x509.CertPool, error) {
-		data, problem := readFile(path)
+		data, problem := readFile(context.Background(), path, fileKindCA)
 		if problem == "" {
 			p := x509.NewCertPool()
 			var n int
@@ -201,7 +201,7 @@ type certReloader = reloading[*tls.Certificate]
 
 func newCertReloader(certPath, keyPath string, cert tls.Certificate) *certReloader {
 	load := func() (*tls.Certificate, error) {
-		c, err := tls.LoadX509KeyPair(certPath, keyPath)
+		c, err := loadKeyPair(certPath, keyPath) // files.go: bounded like every read
 		if err != nil {
 			return nil, fmt.Errorf("redisconfig: reload the TLS client certificate %s and key %s: %w", quote(certPath), quote(keyPath), err)
 		}

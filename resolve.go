@@ -1,8 +1,8 @@
 package redisconfig
 
 import (
+	"context"
 	"fmt"
-	"strings"
 	"sync"
 )
 
@@ -69,6 +69,7 @@ type candidate struct {
 // resolution is the settings table after the precedence chain has run: one
 // value and one source per setting, plus every problem met on the way.
 type resolution struct {
+	ctx      context.Context // Build's: file reads stop when it ends
 	env      Environment
 	envOK    bool
 	relaxed  map[Rule]string
@@ -251,10 +252,10 @@ func (r *resolution) codeCandidates(b *Builder, id settingID, cands []candidate)
 	def := &settings[id]
 	if v, set := b.code[id]; set {
 		if p := def.check(v); p != "" {
-			r.failAt(ErrInvalidValue, def.name, Source{Kind: SourceCode, Name: def.method}, "%s", def.withValue(p, def.display(v)))
+			r.failAt(ErrInvalidValue, def.name, Source{Kind: SourceCode, Name: b.setter(id)}, "%s", def.withValue(p, def.display(v)))
 			return cands, false
 		}
-		cands = append(cands, candidate{v: v, src: Source{Kind: SourceCode, Name: def.method}})
+		cands = append(cands, candidate{v: v, src: Source{Kind: SourceCode, Name: b.setter(id)}})
 	}
 	if path, set := b.codeFiles[id]; set {
 		return r.fileCandidate(def, path, "Connection().PasswordFile", SourceCode, cands)
@@ -293,7 +294,7 @@ func (r *resolution) variableCandidates(id settingID, hits []varHit, rung uint8,
 // appends its value. It reports false, with the error recorded, when the
 // file cannot be used.
 func (r *resolution) fileCandidate(def *settingDef, path, name string, kind SourceKind, cands []candidate) ([]candidate, bool) {
-	text, problem := readSecretFile(path)
+	text, problem := readSecretFile(r.ctx, path, fileKindPassword)
 	var v value
 	if problem == "" {
 		if v, problem = def.parse(text); problem != "" {
@@ -315,9 +316,10 @@ func (r *resolution) fileCandidate(def *settingDef, path, name string, kind Sour
 func (r *resolution) decide(id settingID, cands []candidate) {
 	def := &settings[id]
 	win := cands[0]
+	win.v = def.canonical(win.v) // order.go: a node list's order is not a value
 	r.vals[id], r.srcs[id] = win.v, win.src
 	for _, c := range cands[1:] {
-		if !c.v.equal(win.v) {
+		if !def.canonical(c.v).equal(win.v) {
 			r.conflict(def.name, win.src, c.src, "give different values for "+def.name)
 		}
 	}
@@ -333,22 +335,4 @@ func (r *resolution) conflict(setting string, win, other Source, what string) {
 		return
 	}
 	r.warn("%s and %s %s; using %s", win, other, what, win)
-}
-
-// readSecretFile reads a mounted secret. One trailing newline (as editors
-// and `echo` leave it) is dropped; the problem never quotes the content.
-func readSecretFile(path string) (string, string) {
-	if path == "" {
-		return "", "is empty; give the path of the file to read"
-	}
-	data, problem := readFile(path)
-	if problem != "" {
-		return "", problem
-	}
-	s := strings.TrimSuffix(string(data), "\n")
-	s = strings.TrimSuffix(s, "\r")
-	if s == "" {
-		return "", "file " + quote(path) + " is empty"
-	}
-	return s, ""
 }

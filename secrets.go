@@ -89,7 +89,7 @@ func (f SecretSourceFunc) Fetch(ctx context.Context, name string) (Secret, error
 // file changes (a stat per new connection sees Kubernetes's ..data swap),
 // not only every REDIS_SECRETS_REFRESH.
 func DirSecrets(dir string) SecretSource {
-	return &dirSecrets{dir: dir, stamps: map[string]fileStamp{}, SecretSourceFunc: func(_ context.Context, name string) (Secret, error) { // reload.go
+	return &dirSecrets{dir: dir, stamps: map[string]fileStamp{}, SecretSourceFunc: func(ctx context.Context, name string) (Secret, error) { // reload.go
 		if name == "" || strings.ContainsAny(name, `/\`) || name == "." || name == ".." {
 			return Secret{}, fmt.Errorf("redisconfig: secret name %s is not a file name", quote(name))
 		}
@@ -97,7 +97,7 @@ func DirSecrets(dir string) SecretSource {
 		if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
 			return Secret{}, fmt.Errorf("%w: no file %s", ErrSecretNotFound, quote(path))
 		}
-		text, problem := readSecretFile(path)
+		text, problem := readSecretFile(ctx, path, fileKindSecretDir)
 		if problem != "" {
 			return Secret{}, errors.New("redisconfig: secret " + quote(name) + ": " + problem)
 		}
@@ -296,7 +296,7 @@ func fetchBounded(ctx context.Context, src SecretSource, name string) (Secret, e
 func secretProblem(err error, timeout time.Duration) string {
 	switch {
 	case errors.Is(err, context.DeadlineExceeded):
-		return fmt.Sprintf("not read within %s (%s)", timeout, EnvSecretsTimeout)
+		return fmt.Sprintf("not read within %s (%s)", formatDuration(timeout), EnvSecretsTimeout)
 	case errors.Is(err, ErrSecretNotFound):
 		return "does not exist in the secret source"
 	}

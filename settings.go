@@ -338,7 +338,7 @@ func (d *settingDef) display(v value) string {
 		if v.n < 0 {
 			return "disabled"
 		}
-		return v.duration().String()
+		return formatDuration(v.duration())
 	case kindTLSVersion:
 		return tlsVersionName(uint16(v.n))
 	}
@@ -560,7 +560,7 @@ func tlsVersionName(v uint16) string {
 // only: never for a secret, and never for a part of a URL, which may be a
 // piece of a password that a malformed URL put in the wrong place.
 func (d *settingDef) withValue(problem, text string) string {
-	if d.kind == kindSecret || problem == "" {
+	if d.hidesValue() || problem == "" {
 		return problem
 	}
 	return problem + ", got " + quote(text)

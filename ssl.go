@@ -4,9 +4,6 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"encoding/pem"
-	"errors"
-	"io/fs"
-	"os"
 	"strings"
 	"time"
 )
@@ -125,7 +122,7 @@ func (r *resolution) tlsConfig(host string) *tls.Config {
 
 func (r *resolution) readCAFile() *x509.CertPool {
 	src := r.srcs[setTLSCAFile].String()
-	data, problem := readFile(r.vals[setTLSCAFile].s)
+	data, problem := readFile(r.ctx, r.vals[setTLSCAFile].s, fileKindCA)
 	if problem != "" {
 		r.fail(ErrInvalidValue, "tls_ca_file", src, "%s", problem)
 		return nil
@@ -174,11 +171,11 @@ func appendCertificates(pool *x509.CertPool, data []byte) (int, string) {
 
 func (r *resolution) readKeyPair() (tls.Certificate, bool) {
 	certSrc, keySrc := r.srcs[setTLSCertFile].String(), r.srcs[setTLSKeyFile].String()
-	certPEM, problem := readFile(r.vals[setTLSCertFile].s)
+	certPEM, problem := readFile(r.ctx, r.vals[setTLSCertFile].s, fileKindClientCert)
 	if problem != "" {
 		r.fail(ErrInvalidValue, "tls_cert_file", certSrc, "%s", problem)
 	}
-	keyPEM, keyProblem := readFile(r.vals[setTLSKeyFile].s)
+	keyPEM, keyProblem := readFile(r.ctx, r.vals[setTLSKeyFile].s, fileKindClientKey)
 	if keyProblem != "" {
 		r.fail(ErrInvalidValue, "tls_key_file", keySrc, "%s", keyProblem)
 	}
@@ -201,23 +198,4 @@ func (r *resolution) readKeyPair() (tls.Certificate, bool) {
 		return tls.Certificate{}, false
 	}
 	return cert, true
-}
-
-// readFile reads a file a setting names, phrasing failures for people.
-func readFile(path string) ([]byte, string) {
-	data, err := os.ReadFile(path)
-	if err == nil {
-		return data, ""
-	}
-	switch {
-	case errors.Is(err, fs.ErrNotExist):
-		return nil, "file " + quote(path) + " does not exist"
-	case errors.Is(err, fs.ErrPermission):
-		return nil, "file " + quote(path) + " cannot be read: permission denied"
-	}
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		err = pe.Err
-	}
-	return nil, "file " + quote(path) + " cannot be read: " + err.Error()
 }

@@ -43,6 +43,11 @@ func start(t *testing.T, name string, env []string) (*exec.Cmd, string) {
 		require.True(t, lines.Scan(), "%s printed nothing", name)
 		_, addr, _ = strings.Cut(lines.Text(), " listening on ")
 	}
+	if name == "backend" { // its debug handler has a listener of its own
+		require.True(t, lines.Scan(), "backend printed no debug listener")
+		_, debug, _ := strings.Cut(lines.Text(), " debug listening on ")
+		addr += "," + debug
+	}
 	go func() { _, _ = io.Copy(io.Discard, stdout) }()
 	t.Cleanup(func() {
 		_ = cmd.Process.Signal(syscall.SIGTERM)
@@ -76,11 +81,12 @@ func TestServicesSideBySide(t *testing.T) {
 		"REDIS_POOL_SIZE": "8",
 	}
 	env := []string{"PATH=" + os.Getenv("PATH"), "HOME=" + os.Getenv("HOME"),
-		"BACKEND_LISTEN=127.0.0.1:0", "AUTH_LISTEN=127.0.0.1:0"}
+		"BACKEND_LISTEN=127.0.0.1:0", "BACKEND_DEBUG_LISTEN=127.0.0.1:0", "AUTH_LISTEN=127.0.0.1:0"}
 	for k, v := range shared {
 		env = append(env, k+"="+v)
 	}
-	_, backend := start(t, "backend", env)
+	_, backendAddrs := start(t, "backend", env)
+	backend, backendDebug, _ := strings.Cut(backendAddrs, ",")
 	_, auth := start(t, "auth", env)
 	start(t, "worker", env)
 
@@ -92,7 +98,7 @@ func TestServicesSideBySide(t *testing.T) {
 
 	// Both services report the same core parameters in their debug views.
 	var b, a redisconfig.DebugInfo
-	getJSON(t, "http://"+backend+"/debug/redis/config", &b)
+	getJSON(t, "http://"+backendDebug+"/debug/redis/config", &b)
 	getJSON(t, "http://"+auth+"/debug/redis/config", &a)
 	assert.Equal(t, b.Addr, a.Addr)
 	value := func(d redisconfig.DebugInfo, name string) string {

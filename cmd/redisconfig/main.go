@@ -29,6 +29,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"sort"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -142,7 +143,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 		defer srv.Close()
 		fmt.Fprintf(stderr, "embedded: started an in-memory Redis at %s (development rules)\n", srv.Addr())
-		b.Environment(redisconfig.Development).Connection().Addr(srv.Addr())
+		if ignored := redisVariables(os.Environ()); len(ignored) > 0 {
+			fmt.Fprintf(stderr, "embedded: ignoring the shell's %s\n", strings.Join(ignored, ", "))
+		}
+		b.WithEnv(map[string]string{}).Environment(redisconfig.Development).Connection().Addr(srv.Addr())
 	}
 	if timeout != nil && *timeout > 0 {
 		b.Monitoring().ConnectTimeout(*timeout)
@@ -214,7 +218,9 @@ func check(ctx context.Context, cfg *redisconfig.Config, asJSON bool, stdout, st
 			fmt.Fprintf(stderr, "redisconfig: %v\n", err)
 			return exitUnhealthy
 		}
-		report.Connect = &connectFailure{Error: ce.Error(), Diagnosis: ce.Diagnosis}
+		// The diagnosis has lines of its own: the error line adds only
+		// the cause.
+		report.Connect = &connectFailure{Error: ce.Cause(), Diagnosis: ce.Diagnosis}
 	} else {
 		defer client.Close()
 		h := cfg.Check(ctx, client)
@@ -291,4 +297,18 @@ func writeJSON(w io.Writer, v any) {
 
 func indent(s string) string {
 	return "  " + strings.ReplaceAll(s, "\n", "\n  ")
+}
+
+// redisVariables names the variables --embedded leaves aside: ENVIRONMENT
+// and every *REDIS_* variable (service-prefixed ones too), sorted.
+func redisVariables(environ []string) []string {
+	var names []string
+	for _, kv := range environ {
+		name, _, _ := strings.Cut(kv, "=")
+		if name == "ENVIRONMENT" || strings.HasPrefix(name, "REDIS_") || strings.Contains(name, "_REDIS_") {
+			names = append(names, name)
+		}
+	}
+	sort.Strings(names)
+	return names
 }

@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -156,6 +157,53 @@ func TestCLI(t *testing.T) {
 		assert.Equal(t, 0, code)
 		assert.Contains(t, errOut, "in-memory Redis")
 		assert.Contains(t, out, "status:      UP")
+	})
+	t.Run("embedded ignores the shell's variables", func(t *testing.T) {
+		tests := []map[string]string{
+			{"ENVIRONMENT": "production", "REDIS_URL": "rediss://:" + canary + "@redis.example:6380"},
+			{"REDIS_TLS": "true", "REDIS_HOST": "10.0.0.1", "REDIS_PASSWORD": canary},
+			{"AUTH_REDIS_URL": "rediss://other:6380", "REDIS_POOL_SIZE": "nonsense"},
+		}
+		for _, give := range tests {
+			out, errOut, code := runCLI(t, give, "check", "--embedded")
+			assert.Equal(t, 0, code, errOut)
+			assert.Contains(t, out, "status:      UP")
+			for name := range give {
+				assert.Contains(t, errOut, name, "the ignored variables are named")
+			}
+			assert.Contains(t, errOut, "embedded: ignoring the shell's")
+		}
+	})
+	t.Run("server reply quoting the password", func(t *testing.T) {
+		// HELLO and AUTH renamed: go-redis's HELLO fails, its fallback AUTH
+		// fails, and Redis quotes AUTH's arguments in the reply.
+		srv := redisserver.Start(t, redisserver.Options{Args: []string{
+			"--rename-command", "HELLO", "HELLO-RENAMED", "--rename-command", "AUTH", "AUTH-RENAMED"}})
+		for _, pw := range []string{canary, canary + "'quote", "a\nb-" + canary} {
+			for _, format := range [][]string{{"check"}, {"check", "--json"}} {
+				out, errOut, code := runCLI(t, map[string]string{"REDIS_URL": "redis://" + srv.Addr(), "REDIS_PASSWORD": pw}, format...)
+				assert.Equal(t, 1, code)
+				assert.Contains(t, out+errOut, "unknown command")
+				assert.Contains(t, out+errOut, "[redacted]")
+				assert.NotContains(t, out+errOut, pw)
+			}
+		}
+	})
+	t.Run("check failure does not repeat the diagnosis", func(t *testing.T) {
+		out, _, code := runCLI(t, map[string]string{"REDIS_URL": "redis://127.0.0.1:" + strconv.Itoa(redisserver.FreePort(t))}, "check")
+		assert.Equal(t, 1, code)
+		var problem, errLine string
+		for _, line := range strings.Split(out, "\n") {
+			if v, ok := strings.CutPrefix(line, "problem:"); ok {
+				problem = strings.TrimSpace(v)
+			}
+			if v, ok := strings.CutPrefix(line, "error:"); ok {
+				errLine = strings.TrimSpace(v)
+			}
+		}
+		require.NotEmpty(t, problem)
+		require.NotEmpty(t, errLine)
+		assert.NotContains(t, errLine, problem)
 	})
 	t.Run("usage", func(t *testing.T) {
 		_, errOut, code := runCLI(t, nil)

@@ -3,10 +3,12 @@
 // redisconfig at start-up and refuses to start when Redis is not what its
 // environment requires.
 //
-//	REDIS_URL=redis://localhost:6379/0 BACKEND_LISTEN=127.0.0.1:8080 go run ./examples/backend
+//	REDIS_URL=redis://localhost:6379/0 BACKEND_LISTEN=:8080 BACKEND_DEBUG_LISTEN=127.0.0.1:8081 go run ./examples/backend
 //
-// Endpoints: PUT/GET /items/{id}, POST /jobs, GET /debug/redis/health and
-// /debug/redis/config.
+// Public endpoints (BACKEND_LISTEN): PUT/GET /items/{id}, POST /jobs.
+// Internal endpoints (BACKEND_DEBUG_LISTEN, loopback by default, never the
+// public listener): GET /debug/redis/health and /debug/redis/config, the
+// redacted debug view, which still names hosts and users.
 package main
 
 import (
@@ -32,14 +34,23 @@ func main() {
 	if listen == "" {
 		listen = "127.0.0.1:8080"
 	}
-	if err := run(ctx, listen, func(addr string) { fmt.Println("backend listening on", addr) }); err != nil {
+	debugListen := os.Getenv("BACKEND_DEBUG_LISTEN")
+	if debugListen == "" {
+		debugListen = "127.0.0.1:8081"
+	}
+	ready := func(public, debug string) {
+		fmt.Println("backend listening on", public)
+		fmt.Println("backend debug listening on", debug)
+	}
+	if err := run(ctx, listen, debugListen, ready); err != nil {
 		fmt.Fprintln(os.Stderr, "backend:", err)
 		os.Exit(1)
 	}
 }
 
-// run serves until ctx ends, then shuts down cleanly.
-func run(ctx context.Context, listen string, ready func(addr string)) error {
+// run serves the API on listen and the debug handler on debugListen until
+// ctx ends, then shuts both down cleanly.
+func run(ctx context.Context, listen, debugListen string, ready func(public, debug string)) error {
 	cfg, err := redisconfig.New().Service("backend").Build(ctx)
 	if err != nil {
 		return err // every problem, listed; staging and production stop here
@@ -50,8 +61,12 @@ func run(ctx context.Context, listen string, ready func(addr string)) error {
 	}
 	defer client.Close()
 
+	// The debug handler goes on an internal listener of its own, never on
+	// the public one.
+	debugMux := http.NewServeMux()
+	debugMux.Handle("/debug/redis/", http.StripPrefix("/debug/redis", cfg.Handler(client)))
+
 	mux := http.NewServeMux()
-	mux.Handle("/debug/redis/", http.StripPrefix("/debug/redis", cfg.Handler(client)))
 	mux.HandleFunc("PUT /items/{id}", func(w http.ResponseWriter, r *http.Request) {
 		body, err := io.ReadAll(io.LimitReader(r.Body, 1<<20))
 		if err != nil {
@@ -87,24 +102,39 @@ func run(ctx context.Context, listen string, ready func(addr string)) error {
 		}
 		w.WriteHeader(http.StatusAccepted)
 	})
-	return serve(ctx, listen, mux, ready)
+	return serve(ctx, []string{listen, debugListen}, []http.Handler{mux, debugMux}, func(addrs []string) { ready(addrs[0], addrs[1]) })
 }
 
-func serve(ctx context.Context, listen string, h http.Handler, ready func(string)) error {
-	ln, err := net.Listen("tcp", listen)
-	if err != nil {
-		return err
+// serve serves each handler on its listener until ctx ends or one fails.
+func serve(ctx context.Context, listens []string, hs []http.Handler, ready func([]string)) error {
+	var srvs []*http.Server
+	var addrs []string
+	errc := make(chan error, len(listens))
+	for i, listen := range listens {
+		ln, err := net.Listen("tcp", listen)
+		if err != nil {
+			for _, s := range srvs {
+				_ = s.Close()
+			}
+			return err
+		}
+		srv := &http.Server{Handler: hs[i], ReadHeaderTimeout: 5 * time.Second}
+		srvs = append(srvs, srv)
+		addrs = append(addrs, ln.Addr().String())
+		go func() { errc <- srv.Serve(ln) }()
 	}
-	srv := &http.Server{Handler: h, ReadHeaderTimeout: 5 * time.Second}
-	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
-	ready(ln.Addr().String())
+	ready(addrs)
+	var err error
 	select {
-	case err := <-errc:
-		return err
+	case err = <-errc:
 	case <-ctx.Done():
 	}
 	shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
 	defer cancel()
-	return srv.Shutdown(shutdownCtx)
+	for _, s := range srvs {
+		if e := s.Shutdown(shutdownCtx); err == nil {
+			err = e
+		}
+	}
+	return err
 }

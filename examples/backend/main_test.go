@@ -18,10 +18,11 @@ func TestRun(t *testing.T) {
 	t.Setenv("ENVIRONMENT", "test")
 	t.Setenv("REDIS_URL", "redis://"+srv.Addr())
 	ctx, cancel := context.WithCancel(context.Background())
-	addrc := make(chan string, 1)
+	addrc := make(chan [2]string, 1)
 	errc := make(chan error, 1)
-	go func() { errc <- run(ctx, "127.0.0.1:0", func(a string) { addrc <- a }) }()
-	base := "http://" + <-addrc
+	go func() { errc <- run(ctx, "127.0.0.1:0", "127.0.0.1:0", func(a, d string) { addrc <- [2]string{a, d} }) }()
+	addrs := <-addrc
+	base, debug := "http://"+addrs[0], "http://"+addrs[1]
 
 	req, _ := http.NewRequest(http.MethodPut, base+"/items/1", strings.NewReader("hello"))
 	resp, err := http.DefaultClient.Do(req)
@@ -35,10 +36,18 @@ func TestRun(t *testing.T) {
 	resp.Body.Close()
 	assert.Equal(t, "hello", string(body))
 
-	resp, err = http.Get(base + "/debug/redis/health")
+	resp, err = http.Get(debug + "/debug/redis/health")
 	require.NoError(t, err)
 	resp.Body.Close()
 	assert.Equal(t, http.StatusOK, resp.StatusCode)
+
+	// The public listener does not serve the debug view.
+	for _, path := range []string{"/debug/redis/health", "/debug/redis/config"} {
+		resp, err = http.Get(base + path)
+		require.NoError(t, err)
+		resp.Body.Close()
+		assert.Equal(t, http.StatusNotFound, resp.StatusCode, path)
+	}
 
 	cancel()
 	require.NoError(t, <-errc, "shuts down cleanly")
@@ -47,6 +56,6 @@ func TestRun(t *testing.T) {
 func TestFailsFastInProduction(t *testing.T) {
 	t.Setenv("ENVIRONMENT", "production")
 	t.Setenv("REDIS_URL", "redis://127.0.0.1:6379")
-	err := run(context.Background(), "127.0.0.1:0", func(string) { t.Error("must not start serving") })
+	err := run(context.Background(), "127.0.0.1:0", "127.0.0.1:0", func(string, string) { t.Error("must not start serving") })
 	require.ErrorIs(t, err, redisconfig.ErrRule)
 }

@@ -139,6 +139,10 @@ func Prober(client rueidis.Client) redisconfig.Prober { return prober{client} }
 
 type prober struct{ c rueidis.Client }
 
+// Do runs the command. Under RESP3 INFO and CLUSTER INFO reply with a
+// verbatim string, which rueidis hands over with its "txt:" format prefix:
+// Do drops it, as go-redis does.
 func (p prober) Do(ctx context.Context, args ...string) (string, error) {
-	return p.c.Do(ctx, p.c.B().Arbitrary(args[0]).Args(args[1:]...).Build()).ToString()
+	s, err := p.c.Do(ctx, p.c.B().Arbitrary(args[0]).Args(args[1:]...).Build()).ToString()
+	return strings.TrimPrefix(s, "txt:"), err
 }

@@ -101,7 +101,7 @@ var table = []row{
 	{setting: "max_retry_backoff", field: "RetryDelay", kind: kindWhole, note: "the longest delay"},
 	{setting: "dialer_retries", kind: kindNone, note: "rueidis dials once per attempt and retries the command instead"},
 	{setting: "dialer_retry_timeout", kind: kindNone, note: "see dialer_retries"},
-	{setting: "context_timeout_enabled", field: "", kind: kindField, note: "true: rueidis always honours a context's deadline; false cannot be carried out", apply: func(_ *rueidis.ClientOption, s redisconfig.Setting) string {
+	{setting: "context_timeout_enabled", field: "", kind: kindField, note: "true: rueidis always honours a context's deadline; false cannot be carried out (an error when chosen)", apply: func(_ *rueidis.ClientOption, s redisconfig.Setting) string {
 		if !s.Value.(bool) {
 			return "rueidis always honours a context's deadline"
 		}
@@ -113,7 +113,7 @@ var table = []row{
 	{setting: "failing_timeout_seconds", kind: kindNone, note: "rueidis does not set failing cluster nodes aside"},
 
 	{setting: "cluster_nodes", field: "InitAddress", kind: kindWhole, note: "the seed nodes; Connect checks that rueidis made a cluster client"},
-	{setting: "max_redirects", field: "ClusterOption.MaxMovedRedirections", kind: kindField, note: "-1 (follow none) cannot be carried out: rueidis always follows redirects", apply: func(o *rueidis.ClientOption, s redisconfig.Setting) string {
+	{setting: "max_redirects", field: "ClusterOption.MaxMovedRedirections", kind: kindField, note: "-1 (follow none) cannot be carried out: rueidis always follows redirects (an error when chosen)", apply: func(o *rueidis.ClientOption, s redisconfig.Setting) string {
 		n := s.Value.(int)
 		if n < 0 {
 			return "rueidis always follows MOVED and ASK redirects"

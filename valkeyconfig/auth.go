@@ -8,8 +8,8 @@ import (
 	"slices"
 	"time"
 
-	"github.com/valkey-io/valkey-go"
 	"github.com/redisconfig/redisconfig"
+	"github.com/valkey-io/valkey-go"
 )
 
 // authFn hands valkey-go the credentials cfg holds now, for every new

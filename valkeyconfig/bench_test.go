@@ -11,11 +11,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/valkey-io/valkey-go"
 	"github.com/redisconfig/redisconfig"
 	"github.com/redisconfig/redisconfig/internal/redisserver"
 	"github.com/redisconfig/redisconfig/internal/testpki"
 	"github.com/redisconfig/redisconfig/valkeyconfig"
+	"github.com/valkey-io/valkey-go"
 )
 
 // BenchmarkTimeToReadyPaired measures, in every iteration and alternately,

@@ -8,8 +8,8 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/valkey-io/valkey-go"
 	"github.com/redisconfig/redisconfig"
+	"github.com/valkey-io/valkey-go"
 )
 
 // NewClient returns a valkey-go client for cfg. valkey-go dials while it makes

@@ -2,6 +2,7 @@ package valkeyconfig
 
 import (
 	"flag"
+	"go/format"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -41,7 +42,13 @@ func translate(name string, src []byte) []byte {
 	s = qualifier.ReplaceAllString(s, "valkey.$1")
 	s = strings.ReplaceAll(s, "RedisMessage", "ValkeyMessage")
 	s = word.ReplaceAllString(s, "valkey-go")
-	return []byte("// Code generated from ../rueidisconfig/" + name + " by TestGenerated (generate_test.go); DO NOT EDIT.\n\n" + s)
+	out := []byte("// Code generated from ../rueidisconfig/" + name + " by TestGenerated (generate_test.go); DO NOT EDIT.\n\n" + s)
+	// The import path sorts differently: let gofmt order the imports.
+	formatted, err := format.Source(out)
+	if err != nil {
+		return out // the comparison then fails and shows the file
+	}
+	return formatted
 }
 
 func TestGenerated(t *testing.T) {

@@ -10,13 +10,13 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/valkey-io/valkey-go"
 	"github.com/redisconfig/redisconfig"
 	"github.com/redisconfig/redisconfig/internal/redisserver"
 	"github.com/redisconfig/redisconfig/internal/testpki"
 	"github.com/redisconfig/redisconfig/valkeyconfig"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"github.com/valkey-io/valkey-go"
 )
 
 func build(t *testing.T, env map[string]string) *redisconfig.Config {

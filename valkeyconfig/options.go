@@ -22,8 +22,8 @@ import (
 	"net"
 	"time"
 
-	"github.com/valkey-io/valkey-go"
 	"github.com/redisconfig/redisconfig"
+	"github.com/valkey-io/valkey-go"
 )
 
 // ErrUnsupported is matched (errors.Is) by the error Options, NewClient and

@@ -11,10 +11,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/valkey-io/valkey-go"
 	"github.com/redisconfig/redisconfig"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"github.com/valkey-io/valkey-go"
 )
 
 func build(t *testing.T, env map[string]string) *redisconfig.Config {

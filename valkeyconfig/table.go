@@ -5,8 +5,8 @@ package valkeyconfig
 import (
 	"time"
 
-	"github.com/valkey-io/valkey-go"
 	"github.com/redisconfig/redisconfig"
+	"github.com/valkey-io/valkey-go"
 )
 
 // kind says how a setting reaches valkey-go.

@@ -26,10 +26,15 @@ func TestTableCoversEverySetting(t *testing.T) {
 	t.Parallel()
 	cfg := build(t, map[string]string{"ENVIRONMENT": "test"})
 	settings := cfg.Settings()
-	require.Len(t, table, len(settings), "one row per redisconfig setting")
+	names, rows := make([]string, len(settings)), make([]string, len(table))
 	for i, s := range settings {
-		r := table[i]
-		assert.Equal(t, s.Name, r.setting, "row %d is in redisconfig's order", i)
+		names[i] = s.Name
+	}
+	for i, r := range table {
+		rows[i] = r.setting
+	}
+	require.Equal(t, names, rows, "one row per redisconfig setting, in its order")
+	for _, r := range table {
 		switch r.kind {
 		case kindField:
 			assert.NotNil(t, r.apply, "%s: a field row applies its value", r.setting)
@@ -169,6 +174,14 @@ func TestOptions(t *testing.T) {
 			},
 		},
 		{
+			name: "buffers",
+			give: map[string]string{"REDIS_READ_BUFFER_SIZE": "65536", "REDIS_WRITE_BUFFER_SIZE": "0"},
+			want: func(t *testing.T, o rueidis.ClientOption) {
+				assert.Equal(t, 65536, o.ReadBufferEachConn)
+				assert.Zero(t, o.WriteBufferEachConn, "0: the library's default")
+			},
+		},
+		{
 			name: "identity off",
 			give: map[string]string{"REDIS_DISABLE_IDENTITY": "true", "REDIS_IDENTITY_SUFFIX": "svc"},
 			want: func(t *testing.T, o rueidis.ClientOption) {
@@ -219,6 +232,11 @@ func TestUnsupportedSettings(t *testing.T) {
 			name: "values rueidis cannot carry out",
 			give: map[string]string{"REDIS_CLUSTER_NODES": "a:7000", "REDIS_CLUSTER_MAX_REDIRECTS": "-1", "REDIS_CONTEXT_TIMEOUT_ENABLED": "false"},
 			want: map[string]string{"max_redirects": "REDIS_CLUSTER_MAX_REDIRECTS", "context_timeout_enabled": "REDIS_CONTEXT_TIMEOUT_ENABLED"},
+		},
+		{
+			name: "a buffer too small for rueidis",
+			give: map[string]string{"REDIS_READ_BUFFER_SIZE": "16"},
+			want: map[string]string{"read_buffer_size": "REDIS_READ_BUFFER_SIZE"},
 		},
 		{
 			// The test profile sets pool_timeout and max_retries; nobody

@@ -19,11 +19,12 @@ import (
 )
 
 // BenchmarkTimeToReadyPaired measures, in every iteration and alternately,
-// the time to a valkey-go client that has answered a PING: through
-// redisconfig (Build from the variables + Connect), by hand with a
+// the time to a valkey-go client that has answered a PING by hand, with a
 // ClientOption literal (the address, the password, ForceSingleClient, for
-// TLS the CA file loaded by hand), and by hand through valkey-go's ParseURL
-// of the same REDIS_URL. It reports each mean and the ratios.
+// TLS the CA file loaded by hand), and through a contender: redisconfig
+// (Build from the variables + Connect), or valkey-go's ParseURL of the same
+// REDIS_URL. It reports each mean, the ratio of the means and the median of
+// the per-iteration ratios.
 func BenchmarkTimeToReadyPaired(b *testing.B) {
 	ca := testpki.NewCA(b, "bench")
 	server := ca.Server(b, "redis", "127.0.0.1")
@@ -60,9 +61,22 @@ func BenchmarkTimeToReadyPaired(b *testing.B) {
 		{"tls", tlsSrv.Addr(), map[string]string{"ENVIRONMENT": "test", "REDIS_URL": "rediss://:bench-pw@" + tlsSrv.Addr(), "REDIS_TLS_CA_FILE": ca.CertFile}, true},
 	}
 	for _, c := range cases {
-		b.Run(c.name, func(b *testing.B) {
-			var ours, literal, parsed time.Duration
-			viaConfig := func() {
+		byLiteral := func() time.Duration {
+			start := time.Now()
+			opt := valkey.ClientOption{InitAddress: []string{c.addr}, Password: "bench-pw", ForceSingleClient: true}
+			if c.tls {
+				opt.TLSConfig = handTLS()
+			}
+			client := ready(opt)
+			d := time.Since(start)
+			client.Close()
+			return d
+		}
+		contenders := []struct {
+			name string
+			run  func() time.Duration
+		}{
+			{"redisconfig", func() time.Duration {
 				start := time.Now()
 				cfg, err := redisconfig.New().WithEnv(c.vars).Build(ctx)
 				if err != nil {
@@ -72,20 +86,11 @@ func BenchmarkTimeToReadyPaired(b *testing.B) {
 				if err != nil {
 					b.Fatal(err)
 				}
-				ours += time.Since(start)
+				d := time.Since(start)
 				client.Close()
-			}
-			byLiteral := func() {
-				start := time.Now()
-				opt := valkey.ClientOption{InitAddress: []string{c.addr}, Password: "bench-pw", ForceSingleClient: true}
-				if c.tls {
-					opt.TLSConfig = handTLS()
-				}
-				client := ready(opt)
-				literal += time.Since(start)
-				client.Close()
-			}
-			byParseURL := func() {
+				return d
+			}},
+			{"parseurl", func() time.Duration {
 				start := time.Now()
 				opt, err := valkey.ParseURL(c.vars["REDIS_URL"])
 				if err != nil {
@@ -95,34 +100,43 @@ func BenchmarkTimeToReadyPaired(b *testing.B) {
 					opt.TLSConfig = handTLS()
 				}
 				client := ready(opt)
-				parsed += time.Since(start)
+				d := time.Since(start)
 				client.Close()
-			}
-			// The three take turns at going first, so that what one
-			// leaves behind (a closing client) weighs on each alike.
-			order := []func(){viaConfig, byLiteral, byParseURL}
-			var perLiteral, perParsed []float64
-			i := 0
-			for b.Loop() {
-				o0, l0, p0 := ours, literal, parsed
-				for j := range order {
-					order[(i+j)%len(order)]()
+				return d
+			}},
+		}
+		for _, contender := range contenders {
+			b.Run(c.name+"/"+contender.name, func(b *testing.B) {
+				// The two take turns at going first, so that each follows
+				// the other (and itself) equally often: a client that is
+				// closing weighs on the next one.
+				var theirs, literal time.Duration
+				var ratios []float64
+				first := true
+				for b.Loop() {
+					var x, y time.Duration
+					if first {
+						x = contender.run()
+						y = byLiteral()
+					} else {
+						y = byLiteral()
+						x = contender.run()
+					}
+					first = !first
+					theirs += x
+					literal += y
+					ratios = append(ratios, float64(x)/float64(y))
 				}
-				perLiteral = append(perLiteral, float64(ours-o0)/float64(literal-l0))
-				perParsed = append(perParsed, float64(ours-o0)/float64(parsed-p0))
-				i++
-			}
-			// The load on a shared machine throws single iterations far
-			// off; the median of the per-iteration ratios resists that.
-			b.ReportMetric(median(perLiteral), "median-ratio-literal")
-			b.ReportMetric(median(perParsed), "median-ratio-parseurl")
-			n := float64(b.N)
-			b.ReportMetric(float64(ours.Microseconds())/n, "redisconfig-µs")
-			b.ReportMetric(float64(literal.Microseconds())/n, "literal-µs")
-			b.ReportMetric(float64(parsed.Microseconds())/n, "parseurl-µs")
-			b.ReportMetric(float64(ours)/float64(literal), "ratio-literal")
-			b.ReportMetric(float64(ours)/float64(parsed), "ratio-parseurl")
-		})
+				n := float64(b.N)
+				b.ReportMetric(float64(theirs.Microseconds())/n, contender.name+"-µs")
+				b.ReportMetric(float64(literal.Microseconds())/n, "literal-µs")
+				b.ReportMetric(float64(theirs)/float64(literal), "ratio")
+				// The load on a shared machine throws single iterations
+				// far off; the median of the per-iteration ratios resists
+				// that.
+				b.ReportMetric(median(ratios), "median-ratio")
+			})
+		}
 	}
 }
 

@@ -109,6 +109,12 @@ var table = []row{
 		}
 		return ""
 	}},
+	{setting: "read_buffer_size", field: "ReadBufferEachConn", kind: kindField, note: "0: valkey-go's default (512 KiB, where go-redis's is 32 KiB); valkey-go takes at least 32 bytes (an error when fewer are chosen)", apply: func(o *valkey.ClientOption, s redisconfig.Setting) string {
+		return bufferSize(&o.ReadBufferEachConn, s.Value.(int))
+	}},
+	{setting: "write_buffer_size", field: "WriteBufferEachConn", kind: kindField, note: "as read_buffer_size", apply: func(o *valkey.ClientOption, s redisconfig.Setting) string {
+		return bufferSize(&o.WriteBufferEachConn, s.Value.(int))
+	}},
 	{setting: "disable_identity", field: "ClientSetInfo", kind: kindWhole, note: "true: DisableClientSetInfo, no CLIENT SETINFO"},
 	{setting: "identity_suffix", field: "ClientSetInfo", kind: kindWhole, note: "the library name with the suffix in brackets, as go-redis sends it"},
 	{setting: "unstable_resp3", kind: kindMoot, note: "every RESP3 reply is stable in valkey-go"},
@@ -157,4 +163,14 @@ var table = []row{
 	{setting: "secrets_refresh", kind: kindOwn, note: "the rotation; also AuthCredentials.RefreshAfter"},
 	{setting: "connect_timeout", kind: kindOwn, note: "bounds Connect's start-up check"},
 	{setting: "cert_expiry_warning", kind: kindOwn, note: "used by Check"},
+}
+
+// bufferSize sets a buffer size: valkey-go replaces one under 32 bytes with
+// its default, which would change the size silently.
+func bufferSize(field *int, n int) string {
+	if n > 0 && n < 32 {
+		return "valkey-go takes buffers of at least 32 bytes"
+	}
+	*field = n
+	return ""
 }

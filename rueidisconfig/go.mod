@@ -2,7 +2,7 @@ module github.com/redisconfig/redisconfig/rueidisconfig
 
 go 1.26.0
 
-replace github.com/redisconfig/redisconfig => ../
+replace github.com/redisconfig/redisconfig => ..
 
 require (
 	github.com/redis/rueidis v1.0.79

@@ -2,7 +2,7 @@ module github.com/redisconfig/redisconfig/valkeyconfig
 
 go 1.26.0
 
-replace github.com/redisconfig/redisconfig => ../
+replace github.com/redisconfig/redisconfig => ..
 
 require (
 	github.com/redisconfig/redisconfig v0.0.0-00010101000000-000000000000

@@ -258,6 +258,13 @@ func TestConnectBoundedByDeadline(t *testing.T) {
 	assert.Equal(t, redisconfig.CategoryTimeout, ce.Diagnosis.Category)
 	assert.Contains(t, err.Error(), redisconfig.EnvConnectTimeout)
 
+	// The caller gives up first: its cancellation, in a ConnectError.
+	cancelled, cancel := context.WithCancel(context.Background())
+	cancel()
+	_, err = rueidisconfig.Connect(cancelled, cfg)
+	require.ErrorIs(t, err, context.Canceled)
+	require.ErrorIs(t, err, redisconfig.ErrConnect)
+
 	// Nothing listens: refused, as go-redis's Connect says it.
 	port := redisserver.FreePort(t)
 	_, err = rueidisconfig.Connect(context.Background(), build(t, map[string]string{"ENVIRONMENT": "test", "REDIS_URL": "redis://127.0.0.1:" + strconv.Itoa(port)}))

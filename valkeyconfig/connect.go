@@ -67,7 +67,7 @@ func Connect(ctx context.Context, cfg *redisconfig.Config) (valkey.Client, error
 			}
 		}()
 		if !errors.Is(ctx.Err(), context.DeadlineExceeded) {
-			return nil, ctx.Err()
+			return nil, connectError(cfg, ctx.Err()) // the caller gave up
 		}
 		return nil, connectError(cfg, fmt.Errorf("no answer within %s (%s): %w", cfg.ConnectTimeout(), redisconfig.EnvConnectTimeout, ctx.Err()))
 	}

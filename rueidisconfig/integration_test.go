@@ -4,9 +4,12 @@ import (
 	"context"
 	"errors"
 	"net"
+	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/redis/rueidis"
 	"github.com/redisconfig/redisconfig"
@@ -277,4 +280,62 @@ func TestConnectRefusesUnsupported(t *testing.T) {
 	_, err := rueidisconfig.Connect(context.Background(), build(t, map[string]string{"ENVIRONMENT": "test", "REDIS_POOL_FIFO": "true"}))
 	require.ErrorIs(t, err, rueidisconfig.ErrUnsupported)
 	assert.False(t, errors.Is(err, redisconfig.ErrConnect), "nothing was dialled")
+}
+
+// memSecrets is a secret source whose values the test changes.
+type memSecrets struct {
+	mu sync.Mutex
+	m  map[string]string
+}
+
+func (s *memSecrets) Fetch(_ context.Context, name string) (redisconfig.Secret, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return redisconfig.NewSecret(s.m[name]), nil
+}
+
+func (s *memSecrets) set(name, v string) {
+	s.mu.Lock()
+	s.m[name] = v
+	s.mu.Unlock()
+}
+
+// TestIntegrationRotation rotates the password in the secret source and on
+// the server: the live connection authenticates again with the new one
+// (the server counts AUTH commands; the first authentication is HELLO's),
+// and a new client works once the old password is gone.
+func TestIntegrationRotation(t *testing.T) {
+	t.Parallel()
+	srv := redisserver.Start(t, redisserver.Options{Users: []string{"default on nopass ~* +@all", "app on >v1 ~* +@all"}})
+	ctx := context.Background()
+	admin := connect(t, build(t, map[string]string{"ENVIRONMENT": "test", "REDIS_URL": "redis://" + srv.Addr()}))
+	src := &memSecrets{m: map[string]string{"redis-password": "v1"}}
+	cfg, err := redisconfig.New().WithEnv(map[string]string{"ENVIRONMENT": "test", "REDIS_URL": "redis://app@" + srv.Addr()}).
+		Secrets().Source(src).Refresh(20 * time.Millisecond).Build(ctx)
+	require.NoError(t, err)
+	client := connect(t, cfg)
+	do(t, admin, "CONFIG", "RESETSTAT")
+
+	do(t, admin, "ACL", "SETUSER", "app", ">v2")
+	src.set("redis-password", "v2")
+	deadline := time.Now().Add(10 * time.Second)
+	for !strings.Contains(do(t, admin, "INFO", "commandstats"), "cmdstat_auth:") {
+		require.True(t, time.Now().Before(deadline), "the live connection never authenticated again")
+		time.Sleep(20 * time.Millisecond)
+	}
+	do(t, admin, "ACL", "SETUSER", "app", "<v1")
+	assert.Equal(t, "app", do(t, client, "ACL", "WHOAMI"), "the live connection still works")
+	fresh := connect(t, cfg)
+	assert.Equal(t, "app", do(t, fresh, "ACL", "WHOAMI"), "a new client uses the new password")
+}
+
+func TestIntegrationUnixSocket(t *testing.T) {
+	t.Parallel()
+	sock := filepath.Join(t.TempDir(), "redis.sock")
+	redisserver.Start(t, redisserver.Options{Password: "sock-pw", Args: []string{"--unixsocket", sock, "--unixsocketperm", "700"}})
+	cfg := build(t, map[string]string{"ENVIRONMENT": "test", "REDIS_URL": "unix://:sock-pw@" + sock + "?db=6"})
+	client := connect(t, cfg)
+	info := clientInfo(t, do(t, client, "CLIENT", "INFO"))
+	assert.Equal(t, "6", info["db"])
+	assert.Contains(t, info["flags"], "U", "connected over the unix socket")
 }

@@ -80,6 +80,13 @@ func TestCredentialsRefresh(t *testing.T) {
 	require.NoError(t, err)
 	none, err := New().WithEnv(base).Build(ctx)
 	require.NoError(t, err)
+	src := TokenSourceFunc(func(context.Context) (Token, error) {
+		return Token{Username: "default", Password: NewSecret("tok"), Expiry: time.Now().Add(time.Hour)}, nil
+	})
+	tokensReauth, err := New().WithEnv(base).Connection().TokenSource(src).TokenReauth(true).Build(ctx)
+	require.NoError(t, err)
+	tokensOnly, err := New().WithEnv(base).Connection().TokenSource(src).TokenReauth(false).Build(ctx)
+	require.NoError(t, err)
 
 	tests := []struct {
 		name string
@@ -91,6 +98,8 @@ func TestCredentialsRefresh(t *testing.T) {
 		{"provider", provider, 0},
 		{"streaming provider", streaming, streamingPoll},
 		{"none", none, 0},
+		{"tokens, re-authenticated", tokensReauth, streamingPoll},
+		{"tokens, new connections only", tokensOnly, 0},
 	}
 	for _, tt := range tests {
 		assert.Equal(t, tt.want, tt.give.CredentialsRefresh(), tt.name)

@@ -12,16 +12,22 @@ const streamingPoll = time.Minute
 // connection and again at the RefreshAfter it returns) should ask
 // Credentials again on a live connection: REDIS_SECRETS_REFRESH for a
 // password or auth token the secret source rotates, a minute for a
-// streaming provider (go-redis re-authenticates on its pushes; a pulling
-// library has to poll), and 0 for credentials that do not change by
-// themselves (a static password, a provider called for each new
-// connection, as go-redis calls it).
+// streaming provider and for identity tokens that re-authenticate live
+// connections (REDIS_AUTH_REAUTH; go-redis re-authenticates on pushes, a
+// pulling library has to poll), and 0 for credentials that a new
+// connection reads afresh but a live one keeps (a static password, a
+// password file, a provider called for each new connection, tokens
+// without re-authentication), as go-redis uses them.
 func (c *Config) CredentialsRefresh() time.Duration {
 	switch c.creds.kind {
 	case credRotating:
 		return c.creds.rotator.every
 	case credStreaming:
 		return streamingPoll
+	case credToken:
+		if c.creds.reauth {
+			return streamingPoll
+		}
 	}
 	return 0
 }

@@ -349,6 +349,19 @@ func TestCredentials(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "v2", got.Password)
 
+	tokens, err := redisconfig.New().WithEnv(map[string]string{"REDIS_URL": "redis://h:6379"}).Connection().
+		TokenSource(redisconfig.TokenSourceFunc(func(context.Context) (redisconfig.Token, error) {
+			return redisconfig.Token{Username: "app-id", Password: redisconfig.NewSecret("token-1"), Expiry: time.Now().Add(time.Hour)}, nil
+		})).TokenReauth(true).Build(ctx)
+	require.NoError(t, err)
+	o, err = Options(tokens)
+	require.NoError(t, err)
+	got, err = o.AuthCredentialsFn(valkey.AuthCredentialsContext{Address: addr})
+	require.NoError(t, err)
+	assert.Equal(t, "app-id", got.Username)
+	assert.Equal(t, "token-1", got.Password)
+	assert.False(t, got.RefreshAfter.IsZero(), "tokens with re-authentication refresh live connections")
+
 	failing, err := redisconfig.New().WithEnv(map[string]string{"REDIS_URL": "redis://h:6379"}).Connection().
 		CredentialsProvider(func(context.Context) (string, string, error) { return "", "", errors.New("token endpoint down") }).Build(ctx)
 	require.NoError(t, err)

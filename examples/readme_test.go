@@ -34,6 +34,8 @@ var snippetImports = map[string]string{
 	"redisconfig":     "github.com/redisconfig/redisconfig",
 	"redisconfigtest": "github.com/redisconfig/redisconfig/redisconfigtest",
 	"gcpsecrets":      "github.com/redisconfig/redisconfig/gcpsecrets",
+	"rueidisconfig":   "github.com/redisconfig/redisconfig/rueidisconfig",
+	"valkeyconfig":    "github.com/redisconfig/redisconfig/valkeyconfig",
 	"koanf":           "github.com/knadh/koanf/v2",
 }
 

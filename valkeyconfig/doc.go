@@ -1,0 +1,3 @@
+package valkeyconfig
+
+//go:generate go test -run TestGenerated -generate .

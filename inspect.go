@@ -201,7 +201,7 @@ func (c *Config) suggest(rep ServerReport) []Suggestion {
 		idle := c.vals[setConnMaxIdleTime]
 		if c.srcs[setConnMaxIdleTime].Kind == SourceUnset || idle.n <= 0 || idle.duration() >= limit {
 			add("", "the server closes connections idle for %s (timeout %d): set %s below it, for example %s",
-				limit, int(limit/time.Second), EnvConnMaxIdleTime, (limit / 2).String())
+				formatDuration(limit), int(limit/time.Second), EnvConnMaxIdleTime, formatDuration(limit/2))
 		}
 	}
 	return out

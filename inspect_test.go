@@ -157,7 +157,7 @@ func TestInspectIdleTimeoutAndRefusedConfig(t *testing.T) {
 		wantErr     bool
 		wantSuggest string
 	}{
-		{name: "idle time unset", addr: withTimeout.Addr(), wantIdle: 300 * time.Second, wantSuggest: "the server closes connections idle for 5m0s (timeout 300): set REDIS_CONN_MAX_IDLE_TIME below it"},
+		{name: "idle time unset", addr: withTimeout.Addr(), wantIdle: 300 * time.Second, wantSuggest: "the server closes connections idle for 5m (timeout 300): set REDIS_CONN_MAX_IDLE_TIME below it"},
 		{name: "idle time too long", addr: withTimeout.Addr(), idle: "10m", wantIdle: 300 * time.Second, wantSuggest: "REDIS_CONN_MAX_IDLE_TIME below it"},
 		{name: "idle time fits", addr: withTimeout.Addr(), idle: "2m", wantIdle: 300 * time.Second},
 		{name: "CONFIG refused", addr: noConfig.Addr(), wantErr: true},

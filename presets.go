@@ -276,9 +276,9 @@ func (n presetNeed) short() string {
 	case needCluster:
 		return "cluster topology (" + EnvClusterNodes + ")"
 	case needIdleBelow:
-		return EnvConnMaxIdleTime + " below " + fmtDuration(n.limit)
+		return EnvConnMaxIdleTime + " below " + formatDuration(n.limit)
 	case needLifetimeBelow:
-		return EnvConnMaxLifetime + " below " + fmtDuration(n.limit)
+		return EnvConnMaxLifetime + " below " + formatDuration(n.limit)
 	case needNoReplicaPortInCluster:
 		return "no cluster seed on port 6380"
 	case needPinOrCA:
@@ -287,16 +287,6 @@ func (n presetNeed) short() string {
 	return fmt.Sprintf("need(%d)", int(n.kind))
 }
 
-func fmtDuration(d time.Duration) string {
-	s := d.String() // "12h0m0s"
-	if strings.HasSuffix(s, "m0s") {
-		s = s[:len(s)-2]
-	}
-	if strings.HasSuffix(s, "h0m") {
-		s = s[:len(s)-2]
-	}
-	return s
-}
 
 // enforcePreset applies the preset's rules: errors in staging and
 // production, warnings in development and test (RulePresetNeeds).
@@ -337,12 +327,12 @@ func (r *resolution) enforcePreset() {
 		case needIdleBelow:
 			d := r.vals[setConnMaxIdleTime]
 			if !r.broken(setConnMaxIdleTime) && (!r.has(setConnMaxIdleTime) || d.n <= 0 || d.duration() >= n.limit) {
-				report("conn_max_idle_time", r.srcOf(setConnMaxIdleTime), "%s: %s; set %s below %s", name, n.reason, EnvConnMaxIdleTime, fmtDuration(n.limit))
+				report("conn_max_idle_time", r.srcOf(setConnMaxIdleTime), "%s: %s; set %s below %s", name, n.reason, EnvConnMaxIdleTime, formatDuration(n.limit))
 			}
 		case needLifetimeBelow:
 			d := r.vals[setConnMaxLifetime]
 			if !r.broken(setConnMaxLifetime) && (!r.has(setConnMaxLifetime) || d.n <= 0 || d.duration() >= n.limit) {
-				report("conn_max_lifetime", r.srcOf(setConnMaxLifetime), "%s: %s; set %s below %s", name, n.reason, EnvConnMaxLifetime, fmtDuration(n.limit))
+				report("conn_max_lifetime", r.srcOf(setConnMaxLifetime), "%s: %s; set %s below %s", name, n.reason, EnvConnMaxLifetime, formatDuration(n.limit))
 			}
 		case needPinOrCA:
 			if tlsOn && !r.pinned() && !r.privateCA() && !r.broken(setTLSVerify) {

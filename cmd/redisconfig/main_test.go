@@ -182,7 +182,7 @@ func TestCLI(t *testing.T) {
 		for _, pw := range []string{canary, canary + "'quote", "a\nb-" + canary} {
 			for _, format := range [][]string{{"check"}, {"check", "--json"}} {
 				out, errOut, code := runCLI(t, map[string]string{"REDIS_URL": "redis://" + srv.Addr(), "REDIS_PASSWORD": pw}, format...)
-				assert.Equal(t, 1, code)
+				assert.Equal(t, 3, code, "unreachable or unhealthy")
 				assert.Contains(t, out+errOut, "unknown command")
 				assert.Contains(t, out+errOut, "[redacted]")
 				assert.NotContains(t, out+errOut, pw)
@@ -191,7 +191,7 @@ func TestCLI(t *testing.T) {
 	})
 	t.Run("check failure does not repeat the diagnosis", func(t *testing.T) {
 		out, _, code := runCLI(t, map[string]string{"REDIS_URL": "redis://127.0.0.1:" + strconv.Itoa(redisserver.FreePort(t))}, "check")
-		assert.Equal(t, 1, code)
+		assert.Equal(t, 3, code, "unreachable or unhealthy")
 		var problem, errLine string
 		for _, line := range strings.Split(out, "\n") {
 			if v, ok := strings.CutPrefix(line, "problem:"); ok {

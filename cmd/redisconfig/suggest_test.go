@@ -33,7 +33,7 @@ func TestCheckHelpsChoose(t *testing.T) {
 		{name: "standalone at a cluster", env: map[string]string{"REDIS_URL": "redis://:" + canary + "@" + cluster.Nodes[0].Addr()},
 			want: []string{"cluster (cluster_enabled:1)", "[cluster-mode-mismatch]", "REDIS_CLUSTER_NODES=" + cluster.Nodes[0].Addr(), "REDIS_PROVIDER=memorystore-cluster"}},
 		{name: "idle timeout", env: map[string]string{"REDIS_URL": "redis://:" + canary + "@" + idle.Addr()},
-			want: []string{"idle kill:   after 2m0s idle (timeout 120)", "set REDIS_CONN_MAX_IDLE_TIME below it, for example 1m0s"}},
+			want: []string{"idle kill:   after 2m idle (timeout 120)", "set REDIS_CONN_MAX_IDLE_TIME below it, for example 1m"}},
 		{name: "tls digests", env: map[string]string{"REDIS_URL": "rediss://:" + canary + "@" + tlsSrv.Addr(), "REDIS_TLS_CA_FILE": ca.CertFile},
 			want: []string{"certificate: sha256 ", "public key:  sha256 "}},
 	}

@@ -287,7 +287,6 @@ func (n presetNeed) short() string {
 	return fmt.Sprintf("need(%d)", int(n.kind))
 }
 
-
 // enforcePreset applies the preset's rules: errors in staging and
 // production, warnings in development and test (RulePresetNeeds).
 func (r *resolution) enforcePreset() {

@@ -408,10 +408,38 @@ func (p *pass) importEdits(file *ast.File, plans []*plan) []analysis.TextEdit {
 		return edits
 	}
 	slices.Sort(add)
+	// Into the first import block, right after its parenthesis, or as new
+	// declarations after the package clause: no deletion overlaps either.
 	var text strings.Builder
-	for _, path := range add {
-		fmt.Fprintf(&text, "import %q\n", path)
+	at := file.Name.End()
+	for _, d := range file.Decls {
+		gd, ok := d.(*ast.GenDecl)
+		if !ok || gd.Tok != token.IMPORT || !gd.Lparen.IsValid() {
+			continue
+		}
+		var std []string
+		for _, path := range add {
+			if path != rootModule {
+				fmt.Fprintf(&text, "\n\t%q", path)
+				std = append(std, path)
+			}
+		}
+		edits = append(edits, analysis.TextEdit{Pos: gd.Lparen + 1, End: gd.Lparen + 1, NewText: []byte(text.String())})
+		if len(std) == len(add) {
+			return edits
+		}
+		// redisconfig joins the first group of non-standard imports.
+		at, line := gd.Lparen+1, fmt.Sprintf("\n\t%q", rootModule)
+		for _, spec := range gd.Specs {
+			if path, _ := strconv.Unquote(spec.(*ast.ImportSpec).Path.Value); strings.Contains(strings.Split(path, "/")[0], ".") {
+				at, line = spec.Pos(), fmt.Sprintf("%q\n\t", rootModule)
+				break
+			}
+		}
+		return append(edits, analysis.TextEdit{Pos: at, End: at, NewText: []byte(line)})
 	}
-	at := file.Name.End() // before every import, so no deletion overlaps it
+	for _, path := range add {
+		fmt.Fprintf(&text, "\nimport %q", path)
+	}
 	return append(edits, analysis.TextEdit{Pos: at, End: at, NewText: []byte("\n" + text.String())})
 }

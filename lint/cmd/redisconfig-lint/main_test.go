@@ -30,14 +30,7 @@ func TestEndToEnd(t *testing.T) {
 	out, err := build.CombinedOutput()
 	require.NoError(t, err, "%s", out)
 
-	sample := filepath.Join(dir, "sample")
-	require.NoError(t, os.CopyFS(sample, os.DirFS("../../testdata/sample")))
-	gomod := filepath.Join(sample, "go.mod")
-	mod, err := os.ReadFile(gomod)
-	require.NoError(t, err)
-	mod = []byte(strings.ReplaceAll(string(mod), "=> ../../..", "=> "+root))
-	require.NoError(t, os.WriteFile(gomod, mod, 0o644))
-
+	sample := copySample(t, filepath.Join(dir, "sample"), root)
 	run := func(name string, args ...string) (string, error) {
 		cmd := exec.Command(name, args...)
 		cmd.Dir = sample
@@ -107,4 +100,26 @@ func TestEndToEnd(t *testing.T) {
 	after, err := run(bin, "-inventory", "./...")
 	require.NoError(t, err, after)
 	assert.Contains(t, after, "3 go-redis set-ups, 0 with a complete fix")
+
+	// The Go 1.26 go fix protocol applies the same fixes.
+	sample = copySample(t, filepath.Join(dir, "gofix"), root)
+	out4, err := run("go", "fix", "-fixtool="+bin, "./...")
+	require.NoError(t, err, out4)
+	src, err := os.ReadFile(filepath.Join(sample, "cache/cache.go"))
+	require.NoError(t, err)
+	assert.Contains(t, string(src), "cfg.ConnectClient(ctx)")
+	out4, err = run("go", "build", "./...")
+	require.NoError(t, err, "go fix'ed code does not build: %s", out4)
+}
+
+// copySample copies testdata/sample to dir, pointing its replace at root.
+func copySample(t *testing.T, dir, root string) string {
+	t.Helper()
+	require.NoError(t, os.CopyFS(dir, os.DirFS("../../testdata/sample")))
+	gomod := filepath.Join(dir, "go.mod")
+	mod, err := os.ReadFile(gomod)
+	require.NoError(t, err)
+	mod = []byte(strings.ReplaceAll(string(mod), "=> ../../..", "=> "+root))
+	require.NoError(t, os.WriteFile(gomod, mod, 0o644))
+	return dir
 }

@@ -282,6 +282,9 @@ func (p *pass) errorHandler(ft *ast.FuncType, name string) (string, []string, st
 		return "log.Fatal(err)", []string{"log"}, ""
 	}
 	if len(results) == 0 || !types.Identical(results[len(results)-1], types.Universe.Lookup("error").Type()) {
+		if tb := p.testingParam(ft); tb != "" {
+			return tb + ".Fatal(err)", nil, ""
+		}
 		return "", nil, "the function around it has no error result for Connect's error"
 	}
 	var vals []string
@@ -303,6 +306,22 @@ func (p *pass) errorHandler(ft *ast.FuncType, name string) (string, []string, st
 		}
 	}
 	return "return " + strings.Join(append(vals, "err"), ", "), nil, ""
+}
+
+// testingParam is the name of a *testing.T, *testing.B, *testing.F or
+// testing.TB parameter of the function, or "".
+func (p *pass) testingParam(ft *ast.FuncType) string {
+	for _, f := range ft.Params.List {
+		for _, n := range f.Names {
+			switch t := p.TypesInfo.TypeOf(n); t.String() {
+			case "*testing.T", "*testing.B", "*testing.F", "testing.TB":
+				if n.Name != "_" {
+					return n.Name
+				}
+			}
+		}
+	}
+	return ""
 }
 
 // contextExpr is a context.Context parameter of the function, or context.Background().

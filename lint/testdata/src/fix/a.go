@@ -5,6 +5,7 @@ import (
 	"crypto/tls"
 	"net"
 	"os"
+	"testing"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -88,4 +89,12 @@ func tlsLiteral(ctx context.Context) (*redis.Client, error) {
 		TLSConfig: &tls.Config{ServerName: "cache", MinVersion: tls.VersionTLS12},
 	})
 	return c, nil
+}
+
+// A test helper: t.Fatal for the errors.
+func helper(tb testing.TB, addr string) (r redis.UniversalClient) {
+	if addr != "" {
+		r = redis.NewClient(&redis.Options{Addr: addr, DB: 3}) // want `RCL001: .*\(fix:`
+	}
+	return r
 }

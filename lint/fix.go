@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"go/ast"
+	"go/constant"
 	"go/format"
 	"go/token"
 	"go/types"
@@ -183,6 +184,9 @@ func (p *pass) chain(lit *ast.CompositeLit, typeName string, pl *plan) ([]string
 			}
 			return nil, name + ": " + why
 		}
+		if isZero(p.constant(v)) { // go-redis's zero is its default: nothing to restate
+			continue
+		}
 		if env, ok := getenvName(p.TypesInfo, v); ok && env != "?" && s.env != "" && strings.HasSuffix(env, s.env) {
 			fromEnv = append(fromEnv, envField{s, env, v})
 			continue
@@ -222,6 +226,19 @@ func (p *pass) chain(lit *ast.CompositeLit, typeName string, pl *plan) ([]string
 		}
 	}
 	return out, ""
+}
+
+// isZero reports whether v is a constant "", 0 or false.
+func isZero(v constant.Value) bool {
+	switch {
+	case v == nil:
+		return false
+	case v.Kind() == constant.String:
+		return constant.StringVal(v) == ""
+	case v.Kind() == constant.Bool:
+		return !constant.BoolVal(v)
+	}
+	return constant.Sign(v) == 0
 }
 
 // tlsCalls maps a literal &tls.Config{...} to TLS() setters.

@@ -94,7 +94,7 @@ func tlsLiteral(ctx context.Context) (*redis.Client, error) {
 // A test helper: t.Fatal for the errors.
 func helper(tb testing.TB, addr string) (r redis.UniversalClient) {
 	if addr != "" {
-		r = redis.NewClient(&redis.Options{Addr: addr, DB: 3}) // want `RCL001: .*\(fix:`
+		r = redis.NewClient(&redis.Options{Addr: addr, DB: 3, Password: ""}) // want `RCL001: .*\(fix:`
 	}
 	return r
 }

@@ -18,8 +18,8 @@ import (
 func BenchmarkTokenTimeToReadyPaired(b *testing.B) {
 	srv := redisserver.Start(b, redisserver.Options{Password: "bench-pw"})
 	ctx := context.Background()
-	vars := map[string]string{"ENVIRONMENT": "test", "REDIS_URL": "redis://" + srv.Addr()}
-	pwVars := map[string]string{"ENVIRONMENT": "test", "REDIS_URL": "redis://:bench-pw@" + srv.Addr()}
+	vars := map[string]string{"ENVIRONMENT": "development", "REDIS_URL": "redis://" + srv.Addr()}
+	pwVars := map[string]string{"ENVIRONMENT": "development", "REDIS_URL": "redis://:bench-pw@" + srv.Addr()}
 	src := redisconfig.TokenSourceFunc(func(context.Context) (redisconfig.Token, error) {
 		return redisconfig.Token{Username: "default", Password: redisconfig.NewSecret("bench-pw"), Expiry: time.Now().Add(time.Hour)}, nil
 	})
@@ -68,7 +68,7 @@ func BenchmarkTokenFetchesUnderChurn(b *testing.B) {
 		fetches.Add(1)
 		return redisconfig.Token{Username: "default", Password: redisconfig.NewSecret("bench-pw"), Expiry: time.Now().Add(lifetime)}, nil
 	})
-	cfg, err := redisconfig.New().WithEnv(map[string]string{"ENVIRONMENT": "test", "REDIS_URL": "redis://" + srv.Addr(),
+	cfg, err := redisconfig.New().WithEnv(map[string]string{"ENVIRONMENT": "development", "REDIS_URL": "redis://" + srv.Addr(),
 		"REDIS_POOL_SIZE": "1", "REDIS_CONN_MAX_LIFETIME": "1ms", "REDIS_AUTH_REAUTH": "false"}).
 		Connection().TokenSource(src).Build(ctx)
 	if err != nil {

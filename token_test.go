@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/alicebob/miniredis/v2"
+	"github.com/redis/go-redis/v9"
 	"github.com/redis/go-redis/v9/auth"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -402,6 +403,67 @@ func TestAuthMethodDefaults(t *testing.T) {
 			assert.Equal(t, tt.wantIdentity, r.cfg.universal().DisableIdentity)
 			assert.Equal(t, tt.wantLifetime, r.cfg.universal().ConnMaxLifetime)
 			assert.Equal(t, tt.give[EnvAuth] != "gcp-iam" && tt.give[EnvAuthReauth] != "false", r.vals[setAuthReauth].bool(), "re-authentication")
+		})
+	}
+}
+
+func TestTokenCanaryNeverLeaks(t *testing.T) {
+	t.Parallel()
+	m := miniredis.RunT(t)
+	m.RequireAuth("the-real-password")
+	var hooked []string
+	var mu sync.Mutex
+	src := TokenSourceFunc(func(context.Context) (Token, error) {
+		return Token{Username: "default", Password: NewSecret(canary), Expiry: time.Now().Add(time.Hour)}, nil
+	})
+	cfg, err := New().WithEnv(map[string]string{EnvHost: m.Host(), EnvPort: m.Port()}).
+		Connection().TokenSource(src).
+		Secrets().OnRefreshError(func(name string, err error) {
+		mu.Lock()
+		defer mu.Unlock()
+		hooked = append(hooked, name+": "+err.Error())
+	}).Build(context.Background())
+	require.NoError(t, err)
+	_, err = cfg.Connect(context.Background())
+	require.Error(t, err, "the server refuses the token")
+	var ce *ConnectError
+	require.ErrorAs(t, err, &ce)
+	assert.Equal(t, CategoryTokenRefused, ce.Diagnosis.Category)
+	assert.NotContains(t, everyOutput(t, err), canary)
+	assert.NotContains(t, everyOutput(t, cfg), canary)
+	assert.NotContains(t, everyOutput(t, cfg.DebugInfo()), canary)
+	st := cfg.TokenStats()
+	assert.Equal(t, "token source", st.Method)
+	assert.GreaterOrEqual(t, st.Fetches, int64(1))
+	mu.Lock()
+	assert.NotContains(t, strings.Join(hooked, "\n"), canary)
+	mu.Unlock()
+}
+
+func TestSubscriptionOverlap(t *testing.T) {
+	t.Parallel()
+	msgs := func(payloads ...string) []*redis.Message {
+		out := make([]*redis.Message, len(payloads))
+		for i, p := range payloads {
+			out[i] = &redis.Message{Channel: "c", Payload: p}
+		}
+		return out
+	}
+	tests := []struct {
+		name            string
+		delivered, next []string
+		want            int
+	}{
+		{"none delivered", nil, []string{"1", "2"}, 0},
+		{"no overlap", []string{"1", "2"}, []string{"3", "4"}, 0},
+		{"tail of old starts new", []string{"1", "2", "3"}, []string{"2", "3", "4"}, 2},
+		{"all of new already delivered", []string{"1", "2", "3"}, []string{"2", "3"}, 2},
+		{"longest run wins", []string{"a", "a", "a"}, []string{"a", "a", "b"}, 2},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			assert.Equal(t, tt.want, overlap(msgs(tt.delivered...), msgs(tt.next...)))
 		})
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -42,6 +43,7 @@ type Subscription struct {
 	unsub    auth.UnsubscribeFunc
 
 	handovers atomic.Int64 // completed without loss
+	recovered atomic.Int64 // of which after the old connection failed first
 	fallbacks atomic.Int64 // gave up on the marker; messages may repeat or be lost
 	reconnect atomic.Int64 // receive errors (go-redis then reconnects)
 }
@@ -97,6 +99,10 @@ type SubscriptionStats struct {
 	Handovers int64
 	// Fallbacks gave up waiting for the marker and switched anyway.
 	Fallbacks int64
+	// Recovered hand-overs: the old connection failed before the marker
+	// reached it, and the overlap of the two streams was matched by
+	// content instead (exact unless identical messages repeat in it).
+	Recovered int64
 	// ReceiveErrors are errors reading a subscribed connection, after
 	// which go-redis reconnects (messages published meanwhile are lost).
 	ReceiveErrors int64
@@ -104,7 +110,7 @@ type SubscriptionStats struct {
 
 // Stats returns the hand-over counts so far.
 func (s *Subscription) Stats() SubscriptionStats {
-	return SubscriptionStats{s.handovers.Load(), s.fallbacks.Load(), s.reconnect.Load()}
+	return SubscriptionStats{Handovers: s.handovers.Load(), Fallbacks: s.fallbacks.Load(), Recovered: s.recovered.Load(), ReceiveErrors: s.reconnect.Load()}
 }
 
 // rotationListener turns a token rotation into a signal.
@@ -183,10 +189,13 @@ type handover struct {
 	next      *feed
 	ctl       string // the private control channel
 	marker    string
-	confirmed map[string]bool // channels the new connection has confirmed
-	oldDone   bool            // the old stream reached the marker
-	nextReady bool            // the new stream reached the marker
-	buf       []*redis.Message
+	confirmed map[string]bool  // channels the new connection has confirmed
+	oldDone   bool             // the old stream reached the marker
+	nextReady bool             // the new stream reached the marker
+	oldDead   bool             // the old connection failed before its marker
+	pre       []*redis.Message // the new stream before the marker
+	buf       []*redis.Message // the new stream after the marker, until the old one reaches it
+	delivered []*redis.Message // what the old stream delivered since the hand-over began
 	deadline  *time.Timer
 }
 
@@ -206,15 +215,39 @@ func (s *Subscription) run(cur *feed) {
 	finish := func() {
 		s.handovers.Add(1)
 		h.deadline.Stop()
-		old := cur
+		old, next, ctl := cur, h.next, h.ctl
 		cur, h = h.next, nil
 		go old.close()
+		go func() {
+			ctx, cancel := context.WithTimeout(context.Background(), s.bound)
+			defer cancel()
+			_ = next.ps.Unsubscribe(ctx, ctl)
+		}()
+	}
+	// recover switches to the new connection when the old one failed
+	// before the marker reached it: the new stream from its subscription
+	// on, less the messages the old stream delivered after that point
+	// (found as the longest run that ends the old and starts the new).
+	recover := func() bool {
+		n := append(h.pre, h.buf...)
+		for _, m := range n[overlap(h.delivered, n):] {
+			if !deliver(m) {
+				return false
+			}
+		}
+		finish()
+		s.recovered.Add(1)
+		return true
 	}
 	for {
 		var nextCh <-chan any
 		var deadline <-chan time.Time
+		curCh := cur.ch
 		if h != nil {
 			nextCh, deadline = h.next.ch, h.deadline.C
+			if h.oldDead {
+				curCh = nil
+			}
 		}
 		select {
 		case <-s.stop:
@@ -241,9 +274,12 @@ func (s *Subscription) run(cur *feed) {
 			finish()
 			s.handovers.Add(-1)
 			s.fallbacks.Add(1)
-		case v := <-cur.ch:
+		case v := <-curCh:
 			switch m := v.(type) {
 			case *redis.Message:
+				if strings.HasPrefix(m.Channel, handoverPrefix) && (h == nil || m.Channel != h.ctl) {
+					continue // an earlier hand-over's control channel
+				}
 				if h != nil && m.Channel == h.ctl {
 					if m.Payload == h.marker {
 						h.oldDone = true
@@ -264,6 +300,9 @@ func (s *Subscription) run(cur *feed) {
 				if !deliver(m) {
 					return
 				}
+				if h != nil {
+					h.delivered = append(h.delivered, m)
+				}
 			case *redis.Subscription:
 				if h != nil && m.Channel == h.ctl && m.Kind == "subscribe" {
 					go func(ctl, marker string) {
@@ -274,6 +313,12 @@ func (s *Subscription) run(cur *feed) {
 				}
 			case error:
 				s.reconnect.Add(1)
+				if h != nil && !h.oldDone {
+					h.oldDead = true
+					if h.confirmed == nil && !recover() {
+						return
+					}
+				}
 			}
 		case v := <-nextCh:
 			switch m := v.(type) {
@@ -287,7 +332,9 @@ func (s *Subscription) run(cur *feed) {
 						}
 					}
 				case !h.nextReady:
-					// Before the marker: the old stream delivers it.
+					// Before the marker the old stream delivers it; kept
+					// in case the old connection fails first.
+					h.pre = append(h.pre, m)
 				case h.oldDone:
 					if !deliver(m) {
 						return
@@ -298,7 +345,12 @@ func (s *Subscription) run(cur *feed) {
 			case *redis.Subscription:
 				if m.Kind == "subscribe" && h.confirmed != nil {
 					delete(h.confirmed, m.Channel)
-					if len(h.confirmed) == 0 {
+					if len(h.confirmed) == 0 && h.oldDead {
+						h.confirmed = nil
+						if !recover() {
+							return
+						}
+					} else if len(h.confirmed) == 0 {
 						h.confirmed = nil
 						old, ctl := cur.ps, h.ctl
 						go func() {
@@ -323,7 +375,7 @@ func (s *Subscription) run(cur *feed) {
 // control channel.
 func (s *Subscription) startHandover() *handover {
 	id := randomID()
-	h := &handover{ctl: "__redisconfig:handover:" + id, marker: "marker-" + id, confirmed: map[string]bool{}, deadline: time.NewTimer(s.bound)}
+	h := &handover{ctl: handoverPrefix + id, marker: "marker-" + id, confirmed: map[string]bool{}, deadline: time.NewTimer(s.bound)}
 	for _, ch := range s.channels {
 		h.confirmed[ch] = true
 	}
@@ -331,6 +383,28 @@ func (s *Subscription) startHandover() *handover {
 	ps := s.client.Subscribe(context.Background(), append(append([]string(nil), s.channels...), h.ctl)...)
 	h.next = startFeed(ps)
 	return h
+}
+
+// handoverPrefix starts the private control channels of hand-overs.
+const handoverPrefix = "__redisconfig:handover:"
+
+// overlap returns the length of the longest run of messages that ends
+// delivered and starts next.
+func overlap(delivered, next []*redis.Message) int {
+	for k := min(len(delivered), len(next)); k > 0; k-- {
+		tail := delivered[len(delivered)-k:]
+		same := true
+		for i := range k {
+			if tail[i].Channel != next[i].Channel || tail[i].Pattern != next[i].Pattern || tail[i].Payload != next[i].Payload {
+				same = false
+				break
+			}
+		}
+		if same {
+			return k
+		}
+	}
+	return 0
 }
 
 // randomID names a hand-over's control channel and marker.

@@ -53,10 +53,10 @@ type Result struct {
 }
 
 func (r Result) String() string {
-	return fmt.Sprintf("%.1fs: %d rotations, %d fetches (%d failed), %d commands, %d failed, %d published, %d received, %d duplicates; proxy: %d conns, %d auths, %d re-auths (max %d per conn), %d refused, %d closed for expiry or age; subscription: %d hand-overs, %d fallbacks, %d receive errors",
+	return fmt.Sprintf("%.1fs: %d rotations, %d fetches (%d failed), %d commands, %d failed, %d published, %d received, %d duplicates; proxy: %d conns, %d auths, %d re-auths (max %d per conn), %d refused, %d closed for expiry or age; subscription: %d hand-overs (%d recovered), %d fallbacks, %d receive errors",
 		r.Elapsed.Seconds(), r.Rotations, r.Fetches, r.Failures, r.Commands, r.Failed, r.Published, r.Received, r.Duplicates,
 		r.Proxy.Conns, r.Proxy.Auths, r.Proxy.ReAuths, r.Proxy.MaxReAuths, r.Proxy.Refused, r.Proxy.ClosedExpiry,
-		r.Sub.Handovers, r.Sub.Fallbacks, r.Sub.ReceiveErrors)
+		r.Sub.Handovers, r.Sub.Recovered, r.Sub.Fallbacks, r.Sub.ReceiveErrors)
 }
 
 // Run runs the soak and closes the client it made.

@@ -51,6 +51,13 @@ func TestFileRotationUnderLoad(t *testing.T) {
 		EnvConnMaxLifetime: "50ms",
 		EnvMaxRetries:      "-1",
 		EnvPoolSize:        "8",
+		// Generous timeouts: on a starved CI machine a slow reply is not
+		// what this test is about; a refused AUTH or certificate fails at
+		// once, whatever the timeouts.
+		EnvDialTimeout:  "10s",
+		EnvReadTimeout:  "10s",
+		EnvWriteTimeout: "10s",
+		EnvPoolTimeout:  "10s",
 	}).Secrets().OnRefreshError(reported.hook).Build(ctx)
 	require.NoError(t, err)
 	client, err := cfg.Connect(ctx)

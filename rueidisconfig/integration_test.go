@@ -86,7 +86,7 @@ func TestIntegrationPasswordAndTLS(t *testing.T) {
 	assert.NotEmpty(t, h.TLS.Version)
 
 	// The wrong password: the same diagnosis as go-redis's Connect.
-	wrong := build(t, map[string]string{"ENVIRONMENT": "test", "REDIS_URL": "rediss://:nope@" + srv.Addr(), "REDIS_TLS_CA_FILE": ca.CertFile})
+	wrong := build(t, map[string]string{"ENVIRONMENT": "development", "REDIS_URL": "rediss://:nope@" + srv.Addr(), "REDIS_TLS_CA_FILE": ca.CertFile})
 	_, err = rueidisconfig.Connect(ctx, wrong)
 	require.ErrorIs(t, err, redisconfig.ErrConnect)
 	var ce *redisconfig.ConnectError
@@ -96,7 +96,7 @@ func TestIntegrationPasswordAndTLS(t *testing.T) {
 	assert.Contains(t, err.Error(), "tls on")
 
 	// No CA: the server's certificate is not trusted.
-	noCA := build(t, map[string]string{"ENVIRONMENT": "test", "REDIS_URL": "rediss://:tls-pw@" + srv.Addr()})
+	noCA := build(t, map[string]string{"ENVIRONMENT": "development", "REDIS_URL": "rediss://:tls-pw@" + srv.Addr()})
 	_, err = rueidisconfig.Connect(ctx, noCA)
 	require.ErrorAs(t, err, &ce)
 	assert.Equal(t, redisconfig.CategoryTLSUnknownAuthority, ce.Diagnosis.Category)
@@ -105,7 +105,7 @@ func TestIntegrationPasswordAndTLS(t *testing.T) {
 func TestIntegrationACLUser(t *testing.T) {
 	t.Parallel()
 	srv := redisserver.Start(t, redisserver.Options{Users: []string{"default off", "app on >app-pw ~app:* +@all"}})
-	cfg := build(t, map[string]string{"ENVIRONMENT": "test", "REDIS_URL": "redis://app:app-pw@" + srv.Addr()})
+	cfg := build(t, map[string]string{"ENVIRONMENT": "development", "REDIS_URL": "redis://app:app-pw@" + srv.Addr()})
 	client := connect(t, cfg)
 	assert.Equal(t, "app", do(t, client, "ACL", "WHOAMI"))
 	ctx := context.Background()
@@ -117,7 +117,7 @@ func TestIntegrationCluster(t *testing.T) {
 	t.Parallel()
 	cluster := redisserver.StartCluster(t, 3, redisserver.Options{Password: "cluster-pw"})
 	cfg := build(t, map[string]string{
-		"ENVIRONMENT": "test", "REDIS_CLUSTER_NODES": strings.Join(cluster.Addrs(), ","), "REDIS_PASSWORD": "cluster-pw",
+		"ENVIRONMENT": "development", "REDIS_CLUSTER_NODES": strings.Join(cluster.Addrs(), ","), "REDIS_PASSWORD": "cluster-pw",
 	})
 	client := connect(t, cfg)
 	assert.Equal(t, rueidis.ClientModeCluster, client.Mode())
@@ -134,11 +134,11 @@ func TestIntegrationCluster(t *testing.T) {
 	// A standalone server named as a cluster's one seed node: rueidis would
 	// quietly make a single-node client; Connect says what is wrong.
 	single := redisserver.Start(t, redisserver.Options{})
-	wrong := build(t, map[string]string{"ENVIRONMENT": "test", "REDIS_CLUSTER_NODES": single.Addr()})
+	wrong := build(t, map[string]string{"ENVIRONMENT": "development", "REDIS_CLUSTER_NODES": single.Addr()})
 	_, err := rueidisconfig.Connect(ctx, wrong)
 	var ce *redisconfig.ConnectError
 	require.ErrorAs(t, err, &ce)
-	assert.Equal(t, redisconfig.CategoryClusterDown, ce.Diagnosis.Category)
+	assert.Equal(t, redisconfig.CategoryClusterModeMismatch, ce.Diagnosis.Category)
 }
 
 func TestIntegrationSentinel(t *testing.T) {
@@ -147,7 +147,7 @@ func TestIntegrationSentinel(t *testing.T) {
 	// sentinel connection that got app's credentials would fail.
 	group := redisserver.StartSentinel(t, redisserver.Options{Users: []string{"app on >app-pw ~* +@all"}})
 	cfg := build(t, map[string]string{
-		"ENVIRONMENT":           "test",
+		"ENVIRONMENT":           "development",
 		"REDIS_SENTINEL_MASTER": group.MasterName,
 		"REDIS_SENTINEL_NODES":  group.Sentinel.Addr(),
 		"REDIS_USERNAME":        "app",
@@ -164,7 +164,7 @@ func TestIntegrationSentinel(t *testing.T) {
 	assert.Equal(t, strconv.Itoa(group.Master.Port), port, "connected to the master the sentinel names")
 
 	replica := build(t, map[string]string{
-		"ENVIRONMENT": "test", "REDIS_SENTINEL_MASTER": group.MasterName, "REDIS_SENTINEL_NODES": group.Sentinel.Addr(),
+		"ENVIRONMENT": "development", "REDIS_SENTINEL_MASTER": group.MasterName, "REDIS_SENTINEL_NODES": group.Sentinel.Addr(),
 		"REDIS_USERNAME": "app", "REDIS_PASSWORD": "app-pw", "REDIS_SENTINEL_REPLICA_ONLY": "true",
 	})
 	rc := connect(t, replica)
@@ -185,7 +185,7 @@ func TestIntegrationParity(t *testing.T) {
 	})
 	ctx := context.Background()
 	cfg := build(t, map[string]string{
-		"ENVIRONMENT": "test", "REDIS_HOST": "127.0.0.1", "REDIS_PORT": strconv.Itoa(srv.Port), "REDIS_TLS": "true",
+		"ENVIRONMENT": "development", "REDIS_HOST": "127.0.0.1", "REDIS_PORT": strconv.Itoa(srv.Port), "REDIS_TLS": "true",
 		"REDIS_TLS_CA_FILE": ca.CertFile, "REDIS_USERNAME": "svc", "REDIS_PASSWORD": "svc-pw", "REDIS_DB": "5",
 		"REDIS_CLIENT_NAME": "parity", "REDIS_PROTOCOL": "3",
 	})
@@ -215,21 +215,21 @@ func TestIntegrationParity(t *testing.T) {
 func TestIntegrationRESP2(t *testing.T) {
 	t.Parallel()
 	srv := redisserver.Start(t, redisserver.Options{})
-	client := connect(t, build(t, map[string]string{"ENVIRONMENT": "test", "REDIS_URL": "redis://" + srv.Addr() + "?protocol=2"}))
+	client := connect(t, build(t, map[string]string{"ENVIRONMENT": "development", "REDIS_URL": "redis://" + srv.Addr() + "?protocol=2"}))
 	assert.Equal(t, "2", clientInfo(t, do(t, client, "CLIENT", "INFO"))["resp"])
 
 	// A server that cannot speak RESP3 (HELLO renamed away, as on a proxy
 	// or a server older than Redis 6): rueidis's default fails at start-up,
 	// the diagnosis names the fix, and protocol 2 works.
 	old := redisserver.Start(t, redisserver.Options{Args: []string{"--rename-command", "HELLO", ""}})
-	_, err := rueidisconfig.Connect(context.Background(), build(t, map[string]string{"ENVIRONMENT": "test", "REDIS_URL": "redis://" + old.Addr()}))
+	_, err := rueidisconfig.Connect(context.Background(), build(t, map[string]string{"ENVIRONMENT": "development", "REDIS_URL": "redis://" + old.Addr()}))
 	var ce *redisconfig.ConnectError
 	require.ErrorAs(t, err, &ce)
 	require.ErrorIs(t, err, rueidis.ErrNoCache)
 	assert.Equal(t, redisconfig.CategoryProtocol, ce.Diagnosis.Category)
 	assert.Contains(t, ce.Diagnosis.Fix, "REDIS_PROTOCOL=2")
 
-	client = connect(t, build(t, map[string]string{"ENVIRONMENT": "test", "REDIS_URL": "redis://" + old.Addr() + "?protocol=2"}))
+	client = connect(t, build(t, map[string]string{"ENVIRONMENT": "development", "REDIS_URL": "redis://" + old.Addr() + "?protocol=2"}))
 	assert.Equal(t, "2", clientInfo(t, do(t, client, "CLIENT", "INFO"))["resp"])
 }
 
@@ -251,7 +251,7 @@ func TestConnectBoundedByDeadline(t *testing.T) {
 		}
 	}()
 	cfg := build(t, map[string]string{
-		"ENVIRONMENT": "test", "REDIS_URL": "redis://" + ln.Addr().String(),
+		"ENVIRONMENT": "development", "REDIS_URL": "redis://" + ln.Addr().String(),
 		"REDIS_DIAL_TIMEOUT": "1h", "REDIS_CONNECT_TIMEOUT": "200ms",
 	})
 	_, err = rueidisconfig.Connect(context.Background(), cfg)
@@ -270,14 +270,14 @@ func TestConnectBoundedByDeadline(t *testing.T) {
 
 	// Nothing listens: refused, as go-redis's Connect says it.
 	port := redisserver.FreePort(t)
-	_, err = rueidisconfig.Connect(context.Background(), build(t, map[string]string{"ENVIRONMENT": "test", "REDIS_URL": "redis://127.0.0.1:" + strconv.Itoa(port)}))
+	_, err = rueidisconfig.Connect(context.Background(), build(t, map[string]string{"ENVIRONMENT": "development", "REDIS_URL": "redis://127.0.0.1:" + strconv.Itoa(port)}))
 	require.ErrorAs(t, err, &ce)
 	assert.Equal(t, redisconfig.CategoryRefused, ce.Diagnosis.Category)
 }
 
 func TestConnectRefusesUnsupported(t *testing.T) {
 	t.Parallel()
-	_, err := rueidisconfig.Connect(context.Background(), build(t, map[string]string{"ENVIRONMENT": "test", "REDIS_POOL_FIFO": "true"}))
+	_, err := rueidisconfig.Connect(context.Background(), build(t, map[string]string{"ENVIRONMENT": "development", "REDIS_POOL_FIFO": "true"}))
 	require.ErrorIs(t, err, rueidisconfig.ErrUnsupported)
 	assert.False(t, errors.Is(err, redisconfig.ErrConnect), "nothing was dialled")
 }
@@ -308,9 +308,9 @@ func TestIntegrationRotation(t *testing.T) {
 	t.Parallel()
 	srv := redisserver.Start(t, redisserver.Options{Users: []string{"default on nopass ~* +@all", "app on >v1 ~* +@all"}})
 	ctx := context.Background()
-	admin := connect(t, build(t, map[string]string{"ENVIRONMENT": "test", "REDIS_URL": "redis://" + srv.Addr()}))
+	admin := connect(t, build(t, map[string]string{"ENVIRONMENT": "development", "REDIS_URL": "redis://" + srv.Addr()}))
 	src := &memSecrets{m: map[string]string{"redis-password": "v1"}}
-	cfg, err := redisconfig.New().WithEnv(map[string]string{"ENVIRONMENT": "test", "REDIS_URL": "redis://app@" + srv.Addr()}).
+	cfg, err := redisconfig.New().WithEnv(map[string]string{"ENVIRONMENT": "development", "REDIS_URL": "redis://app@" + srv.Addr()}).
 		Secrets().Source(src).Refresh(20 * time.Millisecond).Build(ctx)
 	require.NoError(t, err)
 	client := connect(t, cfg)
@@ -333,7 +333,7 @@ func TestIntegrationUnixSocket(t *testing.T) {
 	t.Parallel()
 	sock := filepath.Join(t.TempDir(), "redis.sock")
 	redisserver.Start(t, redisserver.Options{Password: "sock-pw", Args: []string{"--unixsocket", sock, "--unixsocketperm", "700"}})
-	cfg := build(t, map[string]string{"ENVIRONMENT": "test", "REDIS_URL": "unix://:sock-pw@" + sock + "?db=6"})
+	cfg := build(t, map[string]string{"ENVIRONMENT": "development", "REDIS_URL": "unix://:sock-pw@" + sock + "?db=6"})
 	client := connect(t, cfg)
 	info := clientInfo(t, do(t, client, "CLIENT", "INFO"))
 	assert.Equal(t, "6", info["db"])

@@ -81,12 +81,20 @@ func Options(cfg *redisconfig.Config) (rueidis.ClientOption, error) {
 		case kindField:
 			reason = r.apply(&o, s)
 		}
-		if reason != "" && s.Source.Kind != redisconfig.SourceDefault {
+		if reason != "" && chosen(s.Source.Kind) {
 			errs = append(errs, &UnsupportedError{Setting: s.Name, Source: s.Source, Reason: reason})
 		}
 	}
 	whole(&o, cfg, byName)
 	return o, errors.Join(errs...)
+}
+
+// chosen reports whether a value was chosen for this client (code, a
+// variable, a file, a URL, a secret) rather than by a layer of defaults:
+// the environment's profile or the provider preset, which are written for
+// go-redis and whose values rueidis may simply not need.
+func chosen(k redisconfig.SourceKind) bool {
+	return k != redisconfig.SourceDefault && k != redisconfig.SourcePreset
 }
 
 // whole sets what comes from several settings or from the Config as a

@@ -1,6 +1,7 @@
 package rueidisconfig
 
 import (
+	"strings"
 	"time"
 
 	"github.com/redis/rueidis"
@@ -63,6 +64,8 @@ var table = []row{
 		return ""
 	}},
 
+	{setting: "provider", kind: kindOwn, note: "a preset Build applies; the values it sets are mapped (or left out) like the profile's"},
+	{setting: "address_from", kind: kindOwn, note: "Build takes host and port from it"},
 	{setting: "tls", field: "TLSConfig, Sentinel.TLSConfig", kind: kindWhole, note: "Config.TLSConfig, a fresh copy; the sentinels get their own copy"},
 	{setting: "tls_ca_file", field: "TLSConfig", kind: kindWhole, note: "see tls"},
 	{setting: "tls_cert_file", field: "TLSConfig", kind: kindWhole, note: "see tls"},
@@ -71,6 +74,8 @@ var table = []row{
 	{setting: "tls_min_version", field: "TLSConfig", kind: kindWhole, note: "see tls"},
 	{setting: "tls_insecure_skip_verify", field: "TLSConfig", kind: kindWhole, note: "see tls"},
 
+	{setting: "tls_verify", field: "TLSConfig", kind: kindWhole, note: "see tls: the verification is part of the tls.Config"},
+	{setting: "tls_pin_sha256", field: "TLSConfig", kind: kindWhole, note: "see tls_verify"},
 	{setting: "pool_size", field: "BlockingPoolSize", kind: kindField, note: "rueidis pipelines ordinary commands over a few connections; its pool serves blocking commands, Dedicated and DoStream", apply: func(o *rueidis.ClientOption, s redisconfig.Setting) string {
 		o.BlockingPoolSize = s.Value.(int)
 		return ""
@@ -118,6 +123,18 @@ var table = []row{
 	{setting: "unstable_resp3", kind: kindMoot, note: "every RESP3 reply is stable in rueidis"},
 	{setting: "failing_timeout_seconds", kind: kindNone, note: "rueidis does not set failing cluster nodes aside"},
 
+	{setting: "pipeline_pool_size", kind: kindNone, note: "rueidis pipelines over its multiplexed connections, without a pool of its own for pipelines"},
+	{setting: "pipeline_read_buffer_size", kind: kindNone, note: "see pipeline_pool_size; read_buffer_size sizes every rueidis connection"},
+	{setting: "pipeline_write_buffer_size", kind: kindNone, note: "see pipeline_pool_size; write_buffer_size sizes every rueidis connection"},
+	{setting: "maint_notifications", field: "", kind: kindField, note: "disabled: nothing to carry (rueidis has none); auto or enabled cannot be carried out (an error when chosen)", apply: func(_ *rueidis.ClientOption, s redisconfig.Setting) string {
+		if !strings.EqualFold(s.Value.(string), "disabled") {
+			return "rueidis does not handle maintenance notifications"
+		}
+		return ""
+	}},
+	{setting: "maint_notifications_endpoint_type", kind: kindNone, note: "rueidis does not handle maintenance notifications"},
+	{setting: "maint_notifications_relaxed_timeout", kind: kindNone, note: "rueidis does not handle maintenance notifications"},
+	{setting: "maint_notifications_handoff_timeout", kind: kindNone, note: "rueidis does not handle maintenance notifications"},
 	{setting: "cluster_nodes", field: "InitAddress", kind: kindWhole, note: "the seed nodes; Connect checks that rueidis made a cluster client"},
 	{setting: "max_redirects", field: "ClusterOption.MaxMovedRedirections", kind: kindField, note: "-1 (follow none) cannot be carried out: rueidis always follows redirects (an error when chosen)", apply: func(o *rueidis.ClientOption, s redisconfig.Setting) string {
 		n := s.Value.(int)
@@ -134,6 +151,7 @@ var table = []row{
 		return ""
 	}},
 	{setting: "route_by_latency", kind: kindNone, note: "rueidis does not measure node latency; read_only sends reads to replicas"},
+	{setting: "route_by_latency_tolerance", kind: kindNone, note: "see route_by_latency"},
 	{setting: "route_randomly", kind: kindNone, note: "rueidis picks among replicas only; read_only sends reads to replicas"},
 	{setting: "sentinel_master", field: "Sentinel.MasterSet", kind: kindField, apply: func(o *rueidis.ClientOption, s redisconfig.Setting) string {
 		o.Sentinel.MasterSet = s.Value.(string)

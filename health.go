@@ -96,21 +96,46 @@ type TLSInfo struct {
 // counters, and for TLS the version, cipher and the server certificate's
 // expiry, with a warning when it expires within REDIS_CERT_EXPIRY_WARNING.
 func (c *Config) Check(ctx context.Context, client redis.UniversalClient) Health {
+	return c.check(ctx, goredisProber{client}, func() *PoolStats {
+		if stats := client.PoolStats(); stats != nil {
+			p := poolStats(stats, c.MaxConnsPerNode())
+			return &p
+		}
+		return nil
+	})
+}
+
+// goredisProber adapts a go-redis client to Prober.
+type goredisProber struct{ client redis.UniversalClient }
+
+func (p goredisProber) Do(ctx context.Context, args ...string) (string, error) {
+	a := make([]any, len(args))
+	for i, s := range args {
+		a[i] = s
+	}
+	return p.client.Do(ctx, a...).Text()
+}
+
+// check is Check and CheckWith: the one health check, through any client.
+// pool, when not nil, reports the client's pool counters after the PING.
+func (c *Config) check(ctx context.Context, p Prober, pool func() *PoolStats) Health {
 	h := Health{Status: StatusUp, CheckedAt: time.Now()}
 	ctx, cancel := context.WithTimeout(ctx, c.ConnectTimeout())
 	defer cancel()
 	start := time.Now()
-	err := client.Ping(ctx).Err()
+	_, err := p.Do(ctx, "PING")
 	h.Latency = Duration(time.Since(start))
-	if stats := client.PoolStats(); stats != nil {
-		h.Pool = poolStats(stats, c.MaxConnsPerNode())
+	if pool != nil {
+		if stats := pool(); stats != nil {
+			h.Pool = *stats
+		}
 	}
 	if err != nil {
 		d := c.scrubDiagnosis(c.diagnose(ctx, err))
 		h.Status, h.Error, h.Diagnosis = StatusDown, c.scrubText(err.Error()), &d
 		return h
 	}
-	if info, err := client.Info(ctx, "server", "replication", "clients").Result(); err == nil {
+	if info, err := p.Do(ctx, "INFO", "server", "replication", "clients"); err == nil {
 		h.ServerVersion = infoField(info, "redis_version")
 		h.Role = infoField(info, "role")
 		if w := c.maxclientsShare(infoField(info, "maxclients")); w != "" {
@@ -118,7 +143,7 @@ func (c *Config) Check(ctx context.Context, client redis.UniversalClient) Health
 		}
 	}
 	if c.topology == TopologyCluster {
-		if info, err := client.ClusterInfo(ctx).Result(); err == nil {
+		if info, err := p.Do(ctx, "CLUSTER", "INFO"); err == nil {
 			h.ClusterState = infoField(info, "cluster_state")
 			if h.ClusterState != "ok" {
 				h.Status = StatusDown

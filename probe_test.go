@@ -7,23 +7,10 @@ import (
 	"time"
 
 	"github.com/alicebob/miniredis/v2"
-	"github.com/redis/go-redis/v9"
 	"github.com/redis/go-redis/v9/auth"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
-
-// goredisProber is a Prober over a go-redis client, the adapter another
-// library's module writes for its own client.
-type goredisProber struct{ c redis.UniversalClient }
-
-func (p goredisProber) Do(ctx context.Context, args ...string) (string, error) {
-	a := make([]any, len(args))
-	for i, s := range args {
-		a[i] = s
-	}
-	return p.c.Do(ctx, a...).Text()
-}
 
 type proberFunc func(ctx context.Context, args ...string) (string, error)
 

@@ -7,6 +7,8 @@ package redisconfig_test
 import (
 	"context"
 	"fmt"
+	"os"
+	"os/exec"
 	"strconv"
 	"strings"
 	"sync"
@@ -39,15 +41,33 @@ func (l *captureLogger) Lines() []string {
 	return append([]string(nil), l.lines...)
 }
 
-// TestConnectLogsNothing connects to the open-source redis-server with the
-// default configuration and with maintenance notifications in auto mode,
-// runs commands and a pipeline, and fails on any line go-redis logs.
-//
-// go-redis's logger is process-global (redis.SetLogger; v9.23 has no
-// per-client logger), so this test is deliberately not parallel: Go runs
-// every top-level parallel test only after the sequential ones, so no other
-// test's client logs into the capture.
+// logChildEnv marks the test process TestConnectLogsNothing starts.
+const logChildEnv = "REDISCONFIG_LOG_CHILD"
+
+// TestConnectLogsNothing runs TestConnectLogsNothingChild in a process of
+// its own. go-redis's logger is process-global (redis.SetLogger; v9.23 has
+// no per-client logger), and other tests' clients log failed dials on
+// purpose, from goroutines that can outlive their test: only a process that
+// runs nothing else captures go-redis's lines and no one else's.
 func TestConnectLogsNothing(t *testing.T) {
+	t.Parallel()
+	redisserver.Binary(t) // skip (or fail under REDISCONFIG_INTEGRATION=1) without redis-server
+	cmd := exec.Command(os.Args[0], "-test.run=^TestConnectLogsNothingChild$", "-test.v", "-test.count=1")
+	cmd.Env = append(os.Environ(), logChildEnv+"=1")
+	out, err := cmd.CombinedOutput()
+	require.NoError(t, err, "%s", out)
+	require.Contains(t, string(out), "--- PASS: TestConnectLogsNothingChild", "%s", out)
+	t.Logf("%s", out)
+}
+
+// TestConnectLogsNothingChild connects to the open-source redis-server with
+// the default configuration and with maintenance notifications in auto
+// mode, runs commands and a pipeline, and fails on any line go-redis logs.
+// It runs only in the process TestConnectLogsNothing starts.
+func TestConnectLogsNothingChild(t *testing.T) {
+	if os.Getenv(logChildEnv) != "1" {
+		t.Skip("run by TestConnectLogsNothing in a process of its own")
+	}
 	srv := redisserver.Start(t, redisserver.Options{})
 	ctx := context.Background()
 	admin := redis.NewClient(&redis.Options{Addr: srv.Addr(), PipelinePoolSize: -1, PoolSize: 1, MaintNotificationsConfig: &maintnotifications.Config{Mode: maintnotifications.ModeDisabled}})

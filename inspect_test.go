@@ -70,10 +70,10 @@ func TestSetinfoRejectingServer(t *testing.T) {
 			client.Close()
 
 			// Count the error replies one new connection costs. Maintenance
-			// notifications are turned off here so that only CLIENT SETINFO
-			// can cost one (the presets will turn them off once redisconfig
-			// has that setting; go-redis's auto mode costs one more error
-			// per connection on open-source Redis).
+			// notifications are off in every profile and preset used here;
+			// they are turned off again explicitly so that the count can
+			// only come from CLIENT SETINFO (go-redis's auto mode costs one
+			// more error per connection on open-source Redis).
 			o := cfg.Options()
 			o.MaintNotificationsConfig = &maintnotifications.Config{Mode: maintnotifications.ModeDisabled}
 			before := errorReplies(t, srv.Addr(), "pw")

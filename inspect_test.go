@@ -190,3 +190,25 @@ func TestInspectIdleTimeoutAndRefusedConfig(t *testing.T) {
 		})
 	}
 }
+
+// TestInspectMaintNotificationsSuggestion: against open-source Redis the
+// suggestion appears only when maintenance notifications are not disabled.
+func TestInspectMaintNotificationsSuggestion(t *testing.T) {
+	t.Parallel()
+	srv := redisserver.Start(t, redisserver.Options{})
+	for _, tt := range []struct {
+		mode string
+		want bool
+	}{{"", false}, {"auto", true}, {"disabled", false}} {
+		vars := map[string]string{EnvEnvironment: "test", EnvURL: "redis://" + srv.Addr()}
+		if tt.mode != "" {
+			vars[EnvMaintNotifications] = tt.mode
+		}
+		cfg, err := build(t, vars)
+		require.NoError(t, err)
+		rep, err := cfg.Inspect(context.Background())
+		require.NoError(t, err)
+		assert.NotEmpty(t, rep.MaintNotificationsRejected)
+		assert.Equal(t, tt.want, strings.Contains(suggestionsOf(rep), "REDIS_MAINT_NOTIFICATIONS=disabled"), "mode %q", tt.mode)
+	}
+}

@@ -173,10 +173,6 @@ func (c *Config) suggest(rep ServerReport) []Suggestion {
 	add := func(cat Category, format string, args ...any) {
 		out = append(out, Suggestion{cat, fmt.Sprintf(format, args...)})
 	}
-	provider := ""
-	if c.srcs[setProvider].Kind != SourceUnset {
-		provider = c.vals[setProvider].s
-	}
 	switch {
 	case rep.Cluster && c.topology == TopologyStandalone:
 		add(CategoryClusterModeMismatch, "the server is a Redis Cluster node and this client is standalone: it will answer MOVED for keys on other nodes; set %s=%s (or a cluster URL), or %s=memorystore-cluster (or memorydb) for a managed cluster",
@@ -193,8 +189,10 @@ func (c *Config) suggest(rep ServerReport) []Suggestion {
 		}
 	}
 	if rep.MaintNotificationsTried && rep.MaintNotificationsRejected != "" {
-		add("", "the server does not support maintenance notifications (a Redis Enterprise and Redis Cloud feature); go-redis's auto mode tries them on every new connection%s",
-			map[bool]string{true: "", false: "; the presets other than oss and redis-cloud document them as off"}[provider != "" && provider != "oss"])
+		if mode := c.vals[setMaintNotifications].s; c.srcs[setMaintNotifications].Kind == SourceUnset || mode != "disabled" {
+			add("", "the server does not support maintenance notifications (a Redis Cloud and Redis Software feature) and they are not disabled: auto mode tries them on every new connection, enabled fails it; set %s=disabled",
+				EnvMaintNotifications)
+		}
 	}
 	if rep.IdleTimeout != nil && *rep.IdleTimeout > 0 {
 		limit := time.Duration(*rep.IdleTimeout)

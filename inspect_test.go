@@ -70,10 +70,10 @@ func TestSetinfoRejectingServer(t *testing.T) {
 			client.Close()
 
 			// Count the error replies one new connection costs. Maintenance
-			// notifications are turned off here so that only CLIENT SETINFO
-			// can cost one (the presets will turn them off once redisconfig
-			// has that setting; go-redis's auto mode costs one more error
-			// per connection on open-source Redis).
+			// notifications are off in every profile and preset used here;
+			// they are turned off again explicitly so that the count can
+			// only come from CLIENT SETINFO (go-redis's auto mode costs one
+			// more error per connection on open-source Redis).
 			o := cfg.Options()
 			o.MaintNotificationsConfig = &maintnotifications.Config{Mode: maintnotifications.ModeDisabled}
 			before := errorReplies(t, srv.Addr(), "pw")
@@ -188,5 +188,27 @@ func TestInspectIdleTimeoutAndRefusedConfig(t *testing.T) {
 			assert.True(t, rep.MaintNotificationsTried, "RESP3 by default")
 			assert.NotEmpty(t, rep.MaintNotificationsRejected, "open-source Redis has no maintenance notifications")
 		})
+	}
+}
+
+// TestInspectMaintNotificationsSuggestion: against open-source Redis the
+// suggestion appears only when maintenance notifications are not disabled.
+func TestInspectMaintNotificationsSuggestion(t *testing.T) {
+	t.Parallel()
+	srv := redisserver.Start(t, redisserver.Options{})
+	for _, tt := range []struct {
+		mode string
+		want bool
+	}{{"", false}, {"auto", true}, {"disabled", false}} {
+		vars := map[string]string{EnvEnvironment: "test", EnvURL: "redis://" + srv.Addr()}
+		if tt.mode != "" {
+			vars[EnvMaintNotifications] = tt.mode
+		}
+		cfg, err := build(t, vars)
+		require.NoError(t, err)
+		rep, err := cfg.Inspect(context.Background())
+		require.NoError(t, err)
+		assert.NotEmpty(t, rep.MaintNotificationsRejected)
+		assert.Equal(t, tt.want, strings.Contains(suggestionsOf(rep), "REDIS_MAINT_NOTIFICATIONS=disabled"), "mode %q", tt.mode)
 	}
 }

@@ -244,3 +244,23 @@ func mustGet(t *testing.T, mr *miniredis.Miniredis, key string) string {
 	require.NoError(t, err)
 	return v
 }
+
+// FuzzServiceLink: any name and value: no panic; a recognised link is never
+// a setting's own variable, except REDIS_PORT in the link form.
+func FuzzServiceLink(f *testing.F) {
+	for _, s := range []string{"REDIS_PORT", "REDIS_PORT_6379_TCP_ADDR", "REDIS_SERVICE_PORT_", "_PORT_1_TCP", "REDIS__PORT_0_UDP_PORT", "REDIS_CACHE_SERVICE_HOST"} {
+		f.Add(s, "tcp://10.0.0.1:6379")
+	}
+	f.Fuzz(func(t *testing.T, name, value string) {
+		stem, ok := serviceLink(name, value)
+		if !ok {
+			return
+		}
+		if stem == "" {
+			t.Fatalf("%q recognised with an empty Service stem", name)
+		}
+		if _, known := varIndex()[name]; known && !(name == EnvPort && isServiceLinkValue(value)) {
+			t.Fatalf("setting variable %q=%q taken for a service link", name, value)
+		}
+	})
+}

@@ -127,7 +127,7 @@ var (
 // "Provider presets" table is generated from it (TestREADMEPresetTable).
 var presets = []preset{
 	{provider: ProviderOSS, service: "self-managed Redis or Valkey",
-		maint: presetMaint{"auto", "go-redis's default; set it off for servers that do not support it", linkMaintAutoCost}},
+		maint: presetMaint{"disabled", "the environment's profile already turns them off (open-source Redis and Valkey do not send them); oss sets nothing", linkMaintAutoCost}},
 	{provider: ProviderMemorystore, service: "Google Cloud Memorystore for Redis (instance)",
 		defaults: []presetDefault{identityMemorystore},
 		needs:    []presetNeed{{needPrivateCA, 0, "the server certificate is signed by a per-instance CA that no system trusts", linkMemorystoreTLS}},
@@ -243,6 +243,12 @@ func (r *resolution) applyPreset() {
 		}
 		r.vals[d.id], r.srcs[d.id], r.rung[d.id] = v, src, rungDefault
 	}
+	// Maintenance notifications: the preset's choice, over the profile's.
+	if id := setMaintNotifications; (!r.has(id) || r.srcs[id].Kind == SourceDefault) && !r.broken(id) {
+		if v, problem := settings[id].parse(p.maint.mode); problem == "" {
+			r.vals[id], r.srcs[id], r.rung[id] = v, src, rungDefault
+		}
+	}
 	r.notes = append(r.notes, p.note())
 }
 
@@ -349,6 +355,9 @@ func (r *resolution) enforcePreset() {
 			}
 		}
 	}
+	if p.maint.mode == "disabled" && r.vals[setMaintNotifications].s == "enabled" && !r.broken(setMaintNotifications) {
+		report("maint_notifications", r.srcOf(setMaintNotifications), "%s: the service does not send maintenance notifications, and enabled fails every connection whose handshake they cannot join; set %s=disabled (or auto)", name, EnvMaintNotifications)
+	}
 	if !r.vals[setDisableIdentity].bool() && r.has(setDisableIdentity) && p.rejectsSetinfo() {
 		r.warn("%s: %s; the server will reject CLIENT SETINFO on every new connection", r.srcOf(setDisableIdentity), name)
 	}
@@ -388,7 +397,11 @@ func presetTable() string {
 		for _, n := range p.needs {
 			row(p, "staging and production need "+n.short(), n.reason, n.link)
 		}
-		row(p, "maintenance notifications "+p.maint.mode, p.maint.reason, p.maint.link)
+		if p.provider == ProviderOSS {
+			row(p, "nothing: the profile's `"+EnvMaintNotifications+"=disabled` stays", p.maint.reason, p.maint.link)
+			continue
+		}
+		row(p, "`"+EnvMaintNotifications+"="+p.maint.mode+"`", p.maint.reason, p.maint.link)
 	}
 	return sb.String()
 }

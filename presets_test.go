@@ -91,6 +91,12 @@ func TestPresetLayer(t *testing.T) {
 			setting: "conn_max_lifetime", want: "disabled", wantSrc: "code Pool().ConnMaxLifetime", wantKind: SourceCode},
 		{name: "prefixed provider", service: "auth", give: map[string]string{"AUTH_REDIS_PROVIDER": "memorydb", EnvProvider: "oss"},
 			setting: "tls", want: "true", wantSrc: "memorydb preset", wantKind: SourcePreset},
+		{name: "maintenance notifications auto for Redis Cloud", give: map[string]string{EnvProvider: "redis-cloud"},
+			setting: "maint_notifications", want: "auto", wantSrc: "redis-cloud preset", wantKind: SourcePreset},
+		{name: "maintenance notifications disabled, named", give: map[string]string{EnvProvider: "memorystore"},
+			setting: "maint_notifications", want: "disabled", wantSrc: "memorystore preset", wantKind: SourcePreset},
+		{name: "maintenance notifications variable wins", give: map[string]string{EnvProvider: "redis-cloud", EnvMaintNotifications: "enabled"},
+			setting: "maint_notifications", want: "enabled", wantSrc: "REDIS_MAINT_NOTIFICATIONS", wantKind: SourceVariable},
 		{name: "oss changes nothing", give: map[string]string{EnvProvider: "oss"},
 			setting: "disable_identity", want: "", wantSrc: "go-redis default", wantKind: SourceUnset},
 	}
@@ -160,6 +166,8 @@ func TestPresetRules(t *testing.T) {
 		{name: "heroku idle disabled", give: map[string]string{EnvProvider: "heroku", EnvConnMaxIdleTime: "0"}, wantErr: ErrRule, wantIn: "300 seconds"},
 		{name: "redis-cloud without its CA", give: map[string]string{EnvProvider: "redis-cloud"}, wantErr: ErrRule, wantIn: "Redis Cloud's own CA"},
 		{name: "upstash", give: map[string]string{EnvProvider: "upstash"}},
+		{name: "maintenance notifications enabled where unsupported", give: map[string]string{EnvProvider: "upstash", EnvMaintNotifications: "enabled"}, wantErr: ErrRule, wantIn: "REDIS_MAINT_NOTIFICATIONS=disabled"},
+		{name: "redis-cloud with maintenance notifications enabled", give: map[string]string{EnvProvider: "redis-cloud", EnvTLSCAFile: ca.CertFile, EnvMaintNotifications: "enabled"}},
 		{name: "heroku with the system roots", give: map[string]string{EnvProvider: "heroku"}, wantErr: ErrRule, wantIn: "REDIS_TLS_VERIFY=pinned"},
 		{name: "heroku pinned", give: map[string]string{EnvProvider: "heroku", EnvTLSVerify: "pinned", EnvTLSPinSHA256: strings.Repeat("0A:", 31) + "0A"}},
 	}

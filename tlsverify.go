@@ -66,6 +66,7 @@ type PinMismatchError struct {
 	CertSHA256, PublicKeySHA256 string
 }
 
+// Error names the variable and the server's digests.
 func (e *PinMismatchError) Error() string {
 	return fmt.Sprintf("%v in %s (certificate sha256 %s, public key sha256 %s)",
 		ErrPinMismatch, EnvTLSPinSHA256, e.CertSHA256, e.PublicKeySHA256)

@@ -71,3 +71,21 @@ func TestCheckHelpsChoose(t *testing.T) {
 		})
 	}
 }
+
+// TestPrintShowsServiceLinks: print lists the Kubernetes service links it
+// set aside, and REDIS_PORT=tcp://… is not read as the port.
+func TestPrintShowsServiceLinks(t *testing.T) {
+	t.Parallel()
+	out, errOut, code := runCLI(t, map[string]string{
+		"REDIS_URL":                "redis://:" + canary + "@cache.internal:6390",
+		"REDIS_PORT":               "tcp://10.96.0.10:6379",
+		"REDIS_PORT_6379_TCP_ADDR": "10.96.0.10",
+		"REDIS_SERVICE_HOST":       "10.96.0.10",
+		"REDIS_SERVICE_PORT":       "6379",
+	}, "print")
+	require.Equal(t, 0, code, "stderr:\n%s", errOut)
+	assert.Contains(t, out, "note: Kubernetes service links for Service(s) redis were seen and not read")
+	assert.Contains(t, out, "cache.internal:6390")
+	assert.NotContains(t, out, "warning:")
+	assert.NotContains(t, out+errOut, canary)
+}

@@ -180,7 +180,9 @@ func (r *resolution) reloadingCA(b *Builder, cfg *tls.Config) {
 	}
 }
 
-// verifyServer does what crypto/tls does for a client with RootCAs set.
+// verifyServer does what crypto/tls does for a client with RootCAs set:
+// the chain to roots (nil: the system roots), for server authentication,
+// and the name unless it is "" (ca-only verification).
 func verifyServer(cs tls.ConnectionState, roots *x509.CertPool, name string) error {
 	if len(cs.PeerCertificates) == 0 {
 		return errors.New("redisconfig: the server presented no certificate")

@@ -173,23 +173,7 @@ func (r *resolution) applyVerifyMode(cfg *tls.Config) {
 // roots) without looking at the host name. Its errors are crypto/x509's, so
 // Diagnose classifies them as it does for full verification.
 func verifyChain(roots *x509.CertPool) func(tls.ConnectionState) error {
-	return func(cs tls.ConnectionState) error {
-		if len(cs.PeerCertificates) == 0 {
-			return errors.New("redisconfig: the server sent no certificate")
-		}
-		inter := x509.NewCertPool()
-		for _, c := range cs.PeerCertificates[1:] {
-			inter.AddCert(c)
-		}
-		_, err := cs.PeerCertificates[0].Verify(x509.VerifyOptions{
-			Roots: roots, Intermediates: inter, KeyUsages: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
-		})
-		if err != nil {
-			// As crypto/tls reports its own verification failures.
-			return &tls.CertificateVerificationError{UnverifiedCertificates: cs.PeerCertificates, Err: err}
-		}
-		return nil
-	}
+	return func(cs tls.ConnectionState) error { return verifyServer(cs, roots, "") }
 }
 
 // verifyPins accepts a server certificate, in its validity period, whose

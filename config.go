@@ -211,14 +211,23 @@ const ProbeMargin = 100 * time.Millisecond
 
 // ping runs PING under the connect deadline. go-redis bounds a read by its
 // own read timeout, not the context, so when the deadline passes first the
-// client is closed under the PING, which unblocks it. The PING runs on the
-// caller's goroutine.
+// client is closed under the PING, which unblocks it; ping returns at the
+// deadline without waiting for go-redis to notice.
 func (c *Config) ping(ctx context.Context, deadline time.Time, client redis.UniversalClient) error {
 	ctx, cancel := context.WithDeadline(ctx, deadline)
 	defer cancel()
 	stop := context.AfterFunc(ctx, func() { _ = client.Close() })
-	err := client.Ping(ctx).Err()
-	if !stop() { // the deadline or the caller ended the check
+	// go-redis may take a while to notice the closed client in a TLS
+	// handshake (its own dial timeout), so the check does not wait for it
+	// past the deadline: the PING's goroutine ends when go-redis returns.
+	done := make(chan error, 1)
+	go func() { done <- client.Ping(ctx).Err() }()
+	var err error
+	select {
+	case err = <-done:
+	case <-ctx.Done():
+	}
+	if !stop() || ctx.Err() != nil { // the deadline or the caller ended the check
 		if ctx.Err() == context.DeadlineExceeded {
 			return fmt.Errorf("%w %s (%s): %w", errConnectDeadline, formatDuration(c.ConnectTimeout()), EnvConnectTimeout, ctx.Err())
 		}

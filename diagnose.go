@@ -281,7 +281,11 @@ func (c *Config) probeFromHalfway(ctx context.Context, deadline time.Time) *earl
 	p.timer = time.AfterFunc(time.Until(deadline)/2, func() {
 		close(p.fired)
 		defer close(p.done)
-		p.d, p.ok = c.probe(ctx, tlsOn)
+		// Half the budget is the probe's: it ends with the check, so its
+		// answer is there when the check fails, with no margin spent.
+		pctx, cancel := context.WithDeadline(ctx, deadline)
+		defer cancel()
+		p.d, p.ok = c.probe(pctx, tlsOn)
 	})
 	return p
 }

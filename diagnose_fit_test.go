@@ -85,7 +85,8 @@ func TestDiagnosesFitTheSettings(t *testing.T) {
 	}{
 		{
 			name: "production TLS client at a plain port",
-			b:    production(map[string]string{EnvURL: "rediss://" + plain.Addr(), EnvTLSCAFile: ca.CertFile}),
+			// (A longer deadline than production's 1 s leaves the probe time on a loaded machine.)
+			b:    production(map[string]string{EnvURL: "rediss://" + plain.Addr(), EnvTLSCAFile: ca.CertFile, EnvConnectTimeout: "5s"}),
 			want: CategoryTLSServerNotTLS, has: []string{"TLS port", "production requires TLS"}, hasNone: []string{EnvTLS + "=false", "redis://"},
 		},
 		{

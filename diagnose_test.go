@@ -76,7 +76,7 @@ func TestDiagnosisCategories(t *testing.T) {
 		vars map[string]string
 		want redisconfig.Category
 	}{
-		{"dns", map[string]string{"REDIS_HOST": unresolvable}, redisconfig.CategoryDNS},
+		{"dns", map[string]string{"REDIS_HOST": unresolvable, "REDIS_CONNECT_TIMEOUT": "5s"}, redisconfig.CategoryDNS},
 		{"refused", map[string]string{"REDIS_URL": "redis://127.0.0.1:" + itoa(closed)}, redisconfig.CategoryRefused},
 		{"timeout", map[string]string{"REDIS_URL": "redis://" + silent, "REDIS_CONNECT_TIMEOUT": "300ms"}, redisconfig.CategoryTimeout},
 		{"unknown authority", map[string]string{"REDIS_URL": "rediss://" + tlsSrv.Addr()}, redisconfig.CategoryTLSUnknownAuthority},

@@ -213,6 +213,13 @@ func (c *Config) knownSecrets() []string {
 		secrets = append(secrets, rt.value)
 		rt.mu.Unlock()
 	}
+	if f := c.creds.file; f != nil {
+		secrets = append(secrets, f.pw.get()) // the file as it is now, rotated or not
+	}
+	if tc := c.creds.tokens; tc != nil {
+		tok, _, _ := tc.latest()
+		secrets = append(secrets, tok.Password.Reveal())
+	}
 	return secrets
 }
 

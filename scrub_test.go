@@ -11,9 +11,12 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/redis/go-redis/v9"
 	"github.com/redisconfig/redisconfig/internal/redisserver"
@@ -146,4 +149,30 @@ func TestServerReplyQuotingThePassword(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestScrubberKnowsTokensAndRotatedFiles: the secrets a Config learns after
+// Build (the current identity token, a password file as rotated) are
+// scrubbed too.
+func TestScrubberKnowsTokensAndRotatedFiles(t *testing.T) {
+	t.Parallel()
+	const token = "TOKEN-c4n4ry-9f2"
+	src := TokenSourceFunc(func(context.Context) (Token, error) {
+		return Token{Username: "u", Password: NewSecret(token), Expiry: time.Now().Add(time.Hour)}, nil
+	})
+	cfg, err := New().WithEnv(map[string]string{EnvURL: "rediss://cache.internal:6380"}).Connection().TokenSource(src).Build(context.Background())
+	require.NoError(t, err)
+	_, pw, err := cfg.Credentials(context.Background())
+	require.NoError(t, err)
+	require.Equal(t, token, pw.Reveal(), "the token must be fetched, or the test proves nothing")
+	assert.NotContains(t, cfg.scrubText("ERR unknown command 'AUTH' with args beginning with: 'u' '"+token+"'"), token)
+
+	dir := t.TempDir()
+	file := filepath.Join(dir, "pw")
+	require.NoError(t, os.WriteFile(file, []byte("first-pw\n"), 0o600))
+	cfg, err = New().WithEnv(map[string]string{EnvHost: "h", EnvPasswordFile: file}).Build(context.Background())
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(file, []byte("second-pw-rotated\n"), 0o600))
+	require.NoError(t, os.Chtimes(file, time.Now().Add(time.Minute), time.Now().Add(time.Minute)))
+	assert.NotContains(t, cfg.scrubText("reply: second-pw-rotated"), "second-pw-rotated")
 }

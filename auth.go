@@ -205,14 +205,14 @@ func (r *resolution) settleCredentials(b *Builder) {
 		forms = append(forms, credentials{kind: credProvider, provider: b.credentials,
 			source: Source{Kind: SourceCode, Name: "Connection().CredentialsProvider"}})
 	}
-	if r.has(setPassword) {
-		pw := credentials{kind: credPassword, source: r.srcs[setPassword], password: r.vals[setPassword].sec,
-			username: r.vals[setUsername].s, token: r.tokenAuth}
-		if r.rotating != nil && r.vals[setSecretsRefresh].n > 0 {
+	if r.has(idPassword) {
+		pw := credentials{kind: credPassword, source: r.srcs[idPassword], password: r.vals[idPassword].sec,
+			username: r.vals[idUsername].s, token: r.tokenAuth}
+		if r.rotating != nil && r.vals[idSecretsRefresh].n > 0 {
 			pw.kind = credRotating
 			pw.rotator = &rotator{
 				src: b.secretSource, name: r.rotating.name, username: pw.username,
-				every: r.vals[setSecretsRefresh].duration(), timeout: r.vals[setSecretsTimeout].duration(),
+				every: r.vals[idSecretsRefresh].duration(), timeout: r.vals[idSecretsTimeout].duration(),
 				onError: b.onRefreshError, value: r.rotating.value.Reveal(), fetchedAt: time.Now(),
 			}
 		}
@@ -222,7 +222,7 @@ func (r *resolution) settleCredentials(b *Builder) {
 		forms = append(forms, pw)
 	}
 	if len(forms) == 0 {
-		r.creds = credentials{username: r.vals[setUsername].s}
+		r.creds = credentials{username: r.vals[idUsername].s}
 		return
 	}
 	win := forms[0]
@@ -230,8 +230,8 @@ func (r *resolution) settleCredentials(b *Builder) {
 		r.conflict("credentials", win.source, other.source, "give credentials twice")
 	}
 	if win.kind == credProvider || win.kind == credStreaming || win.kind == credToken {
-		if r.has(setUsername) {
-			r.conflict("username", win.source, r.srcs[setUsername], "give a user name twice (the provider returns one)")
+		if r.has(idUsername) {
+			r.conflict("username", win.source, r.srcs[idUsername], "give a user name twice (the provider returns one)")
 		}
 		win.username = ""
 	}

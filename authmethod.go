@@ -127,9 +127,9 @@ var knownAuthMethods = map[string]struct {
 	requires   []settingID
 	params     []settingID // the method's own settings
 }{
-	authMethodGCP:   {importPath: "github.com/redisconfig/redisconfig/auth/gcp", params: []settingID{setGCPImpersonate}},
-	authMethodAWS:   {importPath: "github.com/redisconfig/redisconfig/auth/aws", requires: []settingID{setAWSUserID, setAWSCacheName, setAWSRegion}, params: []settingID{setAWSUserID, setAWSCacheName, setAWSRegion, setAWSServerless, setAWSService}},
-	authMethodAzure: {importPath: "github.com/redisconfig/redisconfig/auth/azure", params: []settingID{setAzureObjectID}},
+	authMethodGCP:   {importPath: "github.com/redisconfig/redisconfig/auth/gcp", params: []settingID{idGCPImpersonate}},
+	authMethodAWS:   {importPath: "github.com/redisconfig/redisconfig/auth/aws", requires: []settingID{idAWSUserID, idAWSCacheName, idAWSRegion}, params: []settingID{idAWSUserID, idAWSCacheName, idAWSRegion, idAWSServerless, idAWSService}},
+	authMethodAzure: {importPath: "github.com/redisconfig/redisconfig/auth/azure", params: []settingID{idAzureObjectID}},
 }
 
 // awsMaxConnAge is how long ElastiCache keeps an IAM-authenticated
@@ -144,40 +144,40 @@ const (
 // (REDIS_AUTH): "gcp-iam", "aws-iam" or "azure-entra", linked by importing
 // its adapter package.
 func (c *ConnectionBuilder) AuthMethod(name string) *ConnectionBuilder {
-	c.setCode(setAuth, value{s: name})
+	c.setCode(idAuth, value{s: name})
 	return c
 }
 
 // AWSUserID sets the IAM-enabled ElastiCache/MemoryDB user's id, which must
 // equal its name (REDIS_AWS_USER_ID).
 func (c *ConnectionBuilder) AWSUserID(id string) *ConnectionBuilder {
-	c.setCode(setAWSUserID, value{s: id})
+	c.setCode(idAWSUserID, value{s: id})
 	return c
 }
 
 // AWSCacheName sets the replication group, serverless cache or MemoryDB
 // cluster name (REDIS_AWS_CACHE_NAME); it is lower-cased, as AWS stores it.
 func (c *ConnectionBuilder) AWSCacheName(name string) *ConnectionBuilder {
-	c.setCode(setAWSCacheName, value{s: name})
+	c.setCode(idAWSCacheName, value{s: name})
 	return c
 }
 
 // AWSRegion sets the cache's region (REDIS_AWS_REGION).
 func (c *ConnectionBuilder) AWSRegion(region string) *ConnectionBuilder {
-	c.setCode(setAWSRegion, value{s: region})
+	c.setCode(idAWSRegion, value{s: region})
 	return c
 }
 
 // AWSServerless marks an ElastiCache serverless cache (REDIS_AWS_SERVERLESS).
 func (c *ConnectionBuilder) AWSServerless(on bool) *ConnectionBuilder {
-	c.setCode(setAWSServerless, boolValue(on))
+	c.setCode(idAWSServerless, boolValue(on))
 	return c
 }
 
 // AWSService sets the signing service, "elasticache" (default) or
 // "memorydb" (REDIS_AWS_SERVICE).
 func (c *ConnectionBuilder) AWSService(service string) *ConnectionBuilder {
-	c.setCode(setAWSService, value{s: service})
+	c.setCode(idAWSService, value{s: service})
 	return c
 }
 
@@ -185,14 +185,14 @@ func (c *ConnectionBuilder) AWSService(service string) *ConnectionBuilder {
 // principal, the AUTH user (REDIS_AZURE_OBJECT_ID). Default: the token's
 // oid claim.
 func (c *ConnectionBuilder) AzureObjectID(id string) *ConnectionBuilder {
-	c.setCode(setAzureObjectID, value{s: id})
+	c.setCode(idAzureObjectID, value{s: id})
 	return c
 }
 
 // GCPImpersonate sets a service account to impersonate for the token
 // (REDIS_GCP_IMPERSONATE_SERVICE_ACCOUNT).
 func (c *ConnectionBuilder) GCPImpersonate(serviceAccount string) *ConnectionBuilder {
-	c.setCode(setGCPImpersonate, value{s: serviceAccount})
+	c.setCode(idGCPImpersonate, value{s: serviceAccount})
 	return c
 }
 
@@ -206,30 +206,30 @@ func (r *resolution) resolveTokenAuth(b *Builder, host string) {
 	method, src := "", b.tokenSource
 	if src != nil {
 		method = tokenSourceDisplay
-		if r.has(setAuth) && r.srcs[setAuth].Kind != SourceCode {
-			r.warn("%s is overridden by code Connection().TokenSource", r.srcs[setAuth])
+		if r.has(idAuth) && r.srcs[idAuth].Kind != SourceCode {
+			r.warn("%s is overridden by code Connection().TokenSource", r.srcs[idAuth])
 		}
-		r.vals[setAuth], r.srcs[setAuth] = value{s: tokenSourceDisplay}, Source{Kind: SourceCode, Name: "Connection().TokenSource"}
-	} else if r.has(setAuth) {
-		method = r.vals[setAuth].s
+		r.vals[idAuth], r.srcs[idAuth] = value{s: tokenSourceDisplay}, Source{Kind: SourceCode, Name: "Connection().TokenSource"}
+	} else if r.has(idAuth) {
+		method = r.vals[idAuth].s
 	}
 	r.checkAuthParams(method)
 	if method == "" {
 		return
 	}
-	authSrc := r.srcs[setAuth].String()
+	authSrc := r.srcs[idAuth].String()
 
 	// Memorystore keeps authenticated connections past token expiry, so
 	// gcp-iam needs no re-authentication; re-authenticating under load
 	// makes go-redis dial replacements for connections it has marked,
 	// and IAM rate-limits new connections.
 	reauth := method != authMethodGCP
-	if r.has(setAuthReauth) {
-		reauth = r.vals[setAuthReauth].bool()
+	if r.has(idAuthReauth) {
+		reauth = r.vals[idAuthReauth].bool()
 	} else {
-		r.vals[setAuthReauth], r.srcs[setAuthReauth] = boolValue(reauth), Source{Kind: SourceDefault, Name: method + " default"}
+		r.vals[idAuthReauth], r.srcs[idAuthReauth] = boolValue(reauth), Source{Kind: SourceDefault, Name: method + " default"}
 	}
-	timeout := r.vals[setConnectTimeout].duration()
+	timeout := r.vals[idConnectTimeout].duration()
 	if timeout <= 0 {
 		timeout = 5 * time.Second
 	}
@@ -254,10 +254,10 @@ func (r *resolution) resolveTokenAuth(b *Builder, host string) {
 		case len(r.errs) == 0:
 			p := AuthParams{
 				Method: method, Environment: r.env, Timeout: timeout, Host: host,
-				AWSUserID: r.vals[setAWSUserID].s, AWSCacheName: strings.ToLower(r.vals[setAWSCacheName].s),
-				AWSRegion: r.vals[setAWSRegion].s, AWSServerless: r.vals[setAWSServerless].bool(),
-				AWSService: r.vals[setAWSService].s, AzureObjectID: r.vals[setAzureObjectID].s,
-				GCPImpersonate: r.vals[setGCPImpersonate].s,
+				AWSUserID: r.vals[idAWSUserID].s, AWSCacheName: strings.ToLower(r.vals[idAWSCacheName].s),
+				AWSRegion: r.vals[idAWSRegion].s, AWSServerless: r.vals[idAWSServerless].bool(),
+				AWSService: r.vals[idAWSService].s, AzureObjectID: r.vals[idAzureObjectID].s,
+				GCPImpersonate: r.vals[idGCPImpersonate].s,
 			}
 			ts, err := reg.TokenSource(p)
 			if err != nil {
@@ -270,19 +270,19 @@ func (r *resolution) resolveTokenAuth(b *Builder, host string) {
 	switch method {
 	case authMethodGCP:
 		// Memorystore refuses CLIENT SETINFO: an error per new connection.
-		if !r.has(setDisableIdentity) {
-			r.vals[setDisableIdentity], r.srcs[setDisableIdentity] = boolValue(true), Source{Kind: SourceDefault, Name: authMethodGCP + " default"}
+		if !r.has(idDisableIdentity) {
+			r.vals[idDisableIdentity], r.srcs[idDisableIdentity] = boolValue(true), Source{Kind: SourceDefault, Name: authMethodGCP + " default"}
 		}
 	case authMethodAWS:
-		lt := r.vals[setConnMaxLifetime]
+		lt := r.vals[idConnMaxLifetime]
 		switch {
 		case reauth:
-		case r.has(setConnMaxLifetime) && r.srcs[setConnMaxLifetime].Kind != SourceDefault && (lt.n <= 0 || lt.duration() >= awsMaxConnAge):
-			r.fail(ErrRule, "conn_max_lifetime", r.srcs[setConnMaxLifetime].String(),
+		case r.has(idConnMaxLifetime) && r.srcs[idConnMaxLifetime].Kind != SourceDefault && (lt.n <= 0 || lt.duration() >= awsMaxConnAge):
+			r.fail(ErrRule, "conn_max_lifetime", r.srcs[idConnMaxLifetime].String(),
 				"%s without re-authentication (%s=false) must close connections before ElastiCache drops them at 12h; set %s below 12h or turn re-authentication on",
 				method, EnvAuthReauth, EnvConnMaxLifetime)
-		case !r.has(setConnMaxLifetime) || lt.n <= 0 || lt.duration() >= awsMaxConnAge:
-			r.vals[setConnMaxLifetime], r.srcs[setConnMaxLifetime] = value{n: int64(awsConnLifetimeCap)}, Source{Kind: SourceDefault, Name: authMethodAWS + " default"}
+		case !r.has(idConnMaxLifetime) || lt.n <= 0 || lt.duration() >= awsMaxConnAge:
+			r.vals[idConnMaxLifetime], r.srcs[idConnMaxLifetime] = value{n: int64(awsConnLifetimeCap)}, Source{Kind: SourceDefault, Name: authMethodAWS + " default"}
 		}
 	}
 	if src == nil {
@@ -293,7 +293,7 @@ func (r *resolution) resolveTokenAuth(b *Builder, host string) {
 			return Token{}, fmt.Errorf("auth method %s is not usable (see Build's errors)", method)
 		})
 	}
-	r.token = &credentials{kind: credToken, token: true, source: r.srcs[setAuth], reauth: reauth,
+	r.token = &credentials{kind: credToken, token: true, source: r.srcs[idAuth], reauth: reauth,
 		tokens: newTokenCache(src, method, timeout, b.onRefreshError)}
 }
 
@@ -315,9 +315,9 @@ func (r *resolution) checkAuthParams(method string) {
 			}
 		}
 	}
-	if r.has(setAWSService) {
-		if s := r.vals[setAWSService].s; s != "elasticache" && s != "memorydb" {
-			r.fail(ErrInvalidValue, "aws_service", r.srcs[setAWSService].String(), "must be elasticache or memorydb, got %s", quote(s))
+	if r.has(idAWSService) {
+		if s := r.vals[idAWSService].s; s != "elasticache" && s != "memorydb" {
+			r.fail(ErrInvalidValue, "aws_service", r.srcs[idAWSService].String(), "must be elasticache or memorydb, got %s", quote(s))
 		}
 	}
 }

@@ -68,13 +68,13 @@ func Variables() []Variable {
 			v.File = d.env + fileSuffix
 		}
 		switch settingID(id) {
-		case setHost, setPort, setUsername, setPassword, setSocket, setTLS, setDB:
+		case idHost, idPort, idUsername, idPassword, idSocket, idTLS, idDB:
 			v.URL = "in the URL"
 		}
 		for _, env := range envs {
 			v.Defaults[env.String()] = profiles[env].defaults[settingID(id)]
 		}
-		if settingID(id) == setHost {
+		if settingID(id) == idHost {
 			v.Defaults = map[string]string{"development": "localhost", "test": "localhost", "staging": "required", "production": "required"}
 		}
 		out = append(out, v)
@@ -112,11 +112,11 @@ func VariablesMarkdown() string {
 			param += " (old: " + cell(v.URLLegacy) + ")"
 		}
 		switch v.id {
-		case setHost, setPort, setUsername, setPassword, setSocket:
+		case idHost, idPort, idUsername, idPassword, idSocket:
 			param = "in the URL"
-		case setTLS:
+		case idTLS:
 			param = "`rediss://`"
-		case setDB:
+		case idDB:
 			param = "path `/N` or `db`"
 		}
 		def := func(env string) string {

@@ -52,39 +52,39 @@ func (b *Builder) Cluster() *ClusterBuilder { return &ClusterBuilder{b} }
 
 // Nodes sets the seed nodes ("host:port" each) and selects cluster mode.
 func (c *ClusterBuilder) Nodes(addrs ...string) *ClusterBuilder {
-	c.setCode(setClusterNodes, value{s: strings.Join(addrs, ",")})
+	c.setCode(idClusterNodes, value{s: strings.Join(addrs, ",")})
 	return c
 }
 
 // MaxRedirects sets how many MOVED/ASK redirects a command follows; -1
 // follows none. Default: 3 (go-redis).
 func (c *ClusterBuilder) MaxRedirects(n int) *ClusterBuilder {
-	c.setCode(setMaxRedirects, value{n: int64(n)})
+	c.setCode(idMaxRedirects, value{n: int64(n)})
 	return c
 }
 
 // ReadOnly sends read-only commands to replicas.
 func (c *ClusterBuilder) ReadOnly(on bool) *ClusterBuilder {
-	c.setCode(setReadOnly, boolValue(on))
+	c.setCode(idReadOnly, boolValue(on))
 	return c
 }
 
 // RouteByLatency sends read-only commands to the node that answers fastest.
 func (c *ClusterBuilder) RouteByLatency(on bool) *ClusterBuilder {
-	c.setCode(setRouteByLatency, boolValue(on))
+	c.setCode(idRouteByLatency, boolValue(on))
 	return c
 }
 
 // RouteRandomly sends read-only commands to a random node.
 func (c *ClusterBuilder) RouteRandomly(on bool) *ClusterBuilder {
-	c.setCode(setRouteRandomly, boolValue(on))
+	c.setCode(idRouteRandomly, boolValue(on))
 	return c
 }
 
 // FailingTimeout sets how long a failing node is avoided, in whole seconds.
 // Default: 15 seconds (go-redis).
 func (c *ClusterBuilder) FailingTimeout(d time.Duration) *ClusterBuilder {
-	c.setCode(setFailingTimeoutSeconds, value{n: int64(d / time.Second)})
+	c.setCode(idFailingTimeoutSeconds, value{n: int64(d / time.Second)})
 	return c
 }
 
@@ -101,19 +101,19 @@ func (b *Builder) Sentinel() *SentinelBuilder { return &SentinelBuilder{b} }
 // Master sets the name of the master the sentinels watch and selects
 // sentinel mode.
 func (s *SentinelBuilder) Master(name string) *SentinelBuilder {
-	s.setCode(setSentinelMaster, value{s: name})
+	s.setCode(idSentinelMaster, value{s: name})
 	return s
 }
 
 // Nodes sets the sentinels' addresses ("host:port" each).
 func (s *SentinelBuilder) Nodes(addrs ...string) *SentinelBuilder {
-	s.setCode(setSentinelNodes, value{s: strings.Join(addrs, ",")})
+	s.setCode(idSentinelNodes, value{s: strings.Join(addrs, ",")})
 	return s
 }
 
 // Username sets the ACL user for the sentinels (not the data nodes).
 func (s *SentinelBuilder) Username(name string) *SentinelBuilder {
-	s.setCode(setSentinelUsername, value{s: name})
+	s.setCode(idSentinelUsername, value{s: name})
 	return s
 }
 
@@ -123,19 +123,19 @@ func (s *SentinelBuilder) Password(password string) *SentinelBuilder {
 		s.notes = append(s.notes, "code Sentinel().Password was given an empty password; it is ignored")
 		return s
 	}
-	s.setCode(setSentinelPassword, value{sec: NewSecret(password)})
+	s.setCode(idSentinelPassword, value{sec: NewSecret(password)})
 	return s
 }
 
 // ReplicaOnly connects to replicas only.
 func (s *SentinelBuilder) ReplicaOnly(on bool) *SentinelBuilder {
-	s.setCode(setReplicaOnly, boolValue(on))
+	s.setCode(idReplicaOnly, boolValue(on))
 	return s
 }
 
 // UseDisconnectedReplicas also uses replicas cut off from the master.
 func (s *SentinelBuilder) UseDisconnectedReplicas(on bool) *SentinelBuilder {
-	s.setCode(setUseDisconnectedReplicas, boolValue(on))
+	s.setCode(idUseDisconnectedReplicas, boolValue(on))
 	return s
 }
 
@@ -151,13 +151,13 @@ func (s *SentinelBuilder) UseDisconnectedReplicas(on bool) *SentinelBuilder {
 // Signs of both sentinel and cluster are an error, never a guess.
 func (b *Builder) selectTopology(r *resolution, vs *varScan, u *urlSettings) Topology {
 	var sentinel, cluster []string
-	for _, id := range []settingID{setSentinelMaster, setSentinelNodes, setClusterNodes} {
+	for _, id := range []settingID{idSentinelMaster, idSentinelNodes, idClusterNodes} {
 		var signs []string
 		if _, set := b.code[id]; set {
 			signs = append(signs, "code "+settings[id].method)
 		}
 		signs = append(signs, vs.names(id)...)
-		if id == setClusterNodes {
+		if id == idClusterNodes {
 			cluster = append(cluster, signs...)
 		} else {
 			sentinel = append(sentinel, signs...)
@@ -200,15 +200,15 @@ func (r *resolution) checkTopology(t Topology) {
 	}
 	switch t {
 	case TopologyCluster:
-		if !r.has(setClusterNodes) && !r.broken(setClusterNodes) {
+		if !r.has(idClusterNodes) && !r.broken(idClusterNodes) {
 			r.fail(ErrMissing, "cluster_nodes", EnvClusterNodes, "a cluster needs its seed nodes")
 		}
 	case TopologySentinel:
-		if !r.has(setSentinelMaster) && !r.broken(setSentinelMaster) {
+		if !r.has(idSentinelMaster) && !r.broken(idSentinelMaster) {
 			r.fail(ErrMissing, "sentinel_master", EnvSentinelMaster+" (unset)",
 				"a sentinel configuration needs the master's name; set %s (or master_name in %s), or call Sentinel().Master", EnvSentinelMaster, EnvURL)
 		}
-		if !r.has(setSentinelNodes) && !r.broken(setSentinelNodes) {
+		if !r.has(idSentinelNodes) && !r.broken(idSentinelNodes) {
 			r.fail(ErrMissing, "sentinel_nodes", EnvSentinelNodes+" (unset)",
 				"a sentinel configuration needs the sentinels' addresses; set %s, or call Sentinel().Nodes", EnvSentinelNodes)
 		}

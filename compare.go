@@ -45,22 +45,22 @@ func Compare(a, b *Config) []Difference {
 			diffs = append(diffs, Difference{Setting: "addr", A: va, B: vb, SourceA: a.addrSource(), SourceB: b.addrSource()})
 		}
 	case TopologyCluster:
-		add("cluster_nodes", a.vals[setClusterNodes].s, b.vals[setClusterNodes].s, setClusterNodes) // canonical: order.go
+		add("cluster_nodes", a.vals[idClusterNodes].s, b.vals[idClusterNodes].s, idClusterNodes) // canonical: order.go
 	case TopologySentinel:
-		add("sentinel_master", a.vals[setSentinelMaster].s, b.vals[setSentinelMaster].s, setSentinelMaster)
-		add("sentinel_nodes", a.vals[setSentinelNodes].s, b.vals[setSentinelNodes].s, setSentinelNodes)
+		add("sentinel_master", a.vals[idSentinelMaster].s, b.vals[idSentinelMaster].s, idSentinelMaster)
+		add("sentinel_nodes", a.vals[idSentinelNodes].s, b.vals[idSentinelNodes].s, idSentinelNodes)
 	}
-	add("db", strconv.Itoa(a.vals[setDB].int()), strconv.Itoa(b.vals[setDB].int()), setDB)
-	add("tls", strconv.FormatBool(a.tlsConfig != nil), strconv.FormatBool(b.tlsConfig != nil), setTLS)
+	add("db", strconv.Itoa(a.vals[idDB].int()), strconv.Itoa(b.vals[idDB].int()), idDB)
+	add("tls", strconv.FormatBool(a.tlsConfig != nil), strconv.FormatBool(b.tlsConfig != nil), idTLS)
 	if a.tlsConfig != nil && b.tlsConfig != nil {
-		add("tls_server_name", a.tlsConfig.ServerName, b.tlsConfig.ServerName, setTLSServerName)
+		add("tls_server_name", a.tlsConfig.ServerName, b.tlsConfig.ServerName, idTLSServerName)
 	}
-	add("username", a.creds.username, b.creds.username, setUsername)
+	add("username", a.creds.username, b.creds.username, idUsername)
 	pa, pb := a.creds.password.Reveal(), b.creds.password.Reveal()
 	ha, hb := sha256.Sum256([]byte(pa)), sha256.Sum256([]byte(pb))
 	if subtle.ConstantTimeCompare(ha[:], hb[:]) != 1 {
 		d := Difference{Setting: "password", A: presence(pa), B: presence(pb),
-			SourceA: a.srcs[setPassword].String(), SourceB: b.srcs[setPassword].String()}
+			SourceA: a.srcs[idPassword].String(), SourceB: b.srcs[idPassword].String()}
 		if pa != "" && pb != "" {
 			d.A, d.B = redacted+" (differs)", redacted+" (differs)"
 		}
@@ -79,10 +79,10 @@ func presence(s string) string {
 // addrSource names where the address came from: the host's source, and the
 // port's when it differs.
 func (c *Config) addrSource() string {
-	if c.srcs[setSocket].Kind != SourceUnset {
-		return c.srcs[setSocket].String()
+	if c.srcs[idSocket].Kind != SourceUnset {
+		return c.srcs[idSocket].String()
 	}
-	host, port := c.srcs[setHost].String(), c.srcs[setPort].String()
+	host, port := c.srcs[idHost].String(), c.srcs[idPort].String()
 	if host == port {
 		return host
 	}

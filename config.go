@@ -70,9 +70,9 @@ func (b *Builder) assemble(r *resolution) {
 // defaultClientName names the connection after the service when nothing
 // else names it.
 func (r *resolution) defaultClientName(service string) {
-	if !r.has(setClientName) && service != "" {
-		r.vals[setClientName] = value{s: service}
-		r.srcs[setClientName] = Source{Kind: SourceCode, Name: "Service"}
+	if !r.has(idClientName) && service != "" {
+		r.vals[idClientName] = value{s: service}
+		r.srcs[idClientName] = Source{Kind: SourceCode, Name: "Service"}
 	}
 }
 
@@ -82,7 +82,7 @@ func (r *resolution) hideIdleSecretsTiming(b *Builder) {
 	if b.secretSource != nil {
 		return
 	}
-	for _, id := range []settingID{setSecretsTimeout, setSecretsRefresh} {
+	for _, id := range []settingID{idSecretsTimeout, idSecretsRefresh} {
 		if r.srcs[id].Kind == SourceDefault {
 			r.vals[id], r.srcs[id] = value{}, Source{}
 		}
@@ -97,34 +97,34 @@ const defaultPort = 6379
 // port, or (development and test only) localhost:6379.
 func (r *resolution) address() (network, addr, host string) {
 	switch {
-	case r.has(setSocket) && (r.has(setHost) || r.has(setPort)):
-		other := setHost
-		if !r.has(setHost) {
-			other = setPort
+	case r.has(idSocket) && (r.has(idHost) || r.has(idPort)):
+		other := idHost
+		if !r.has(idHost) {
+			other = idPort
 		}
-		r.fail(ErrConflict, "socket", r.srcs[setSocket].String()+" and "+r.srcs[other].String(),
+		r.fail(ErrConflict, "socket", r.srcs[idSocket].String()+" and "+r.srcs[other].String(),
 			"give both a unix socket and a TCP %s; keep one", settings[other].name)
 		return "", "", ""
-	case r.has(setSocket):
-		return "unix", r.vals[setSocket].s, ""
-	case !r.has(setHost):
+	case r.has(idSocket):
+		return "unix", r.vals[idSocket].s, ""
+	case !r.has(idHost):
 		if r.outcome(RuleAddressRequired) == fail {
-			if r.envOK && !r.broken(setHost) {
+			if r.envOK && !r.broken(idHost) {
 				r.fail(ErrMissing, "host", EnvURL+" and "+EnvHost+" (unset)",
 					"%s needs an address and never falls back to localhost; set %s or %s, or call Connection().Addr%s",
 					r.env, EnvURL, EnvHost, r.linkHint()) // issue 14: linkHint
 			}
 			return "", "", ""
 		}
-		r.vals[setHost] = value{s: "localhost"}
-		r.srcs[setHost] = Source{Kind: SourceDefault, Name: r.env.String() + " default"}
+		r.vals[idHost] = value{s: "localhost"}
+		r.srcs[idHost] = Source{Kind: SourceDefault, Name: r.env.String() + " default"}
 	}
-	if !r.has(setPort) {
-		r.vals[setPort] = value{n: defaultPort}
-		r.srcs[setPort] = Source{Kind: SourceDefault, Name: "default"}
+	if !r.has(idPort) {
+		r.vals[idPort] = value{n: defaultPort}
+		r.srcs[idPort] = Source{Kind: SourceDefault, Name: "default"}
 	}
-	host = r.vals[setHost].s
-	return "tcp", net.JoinHostPort(host, strconv.Itoa(r.vals[setPort].int())), host
+	host = r.vals[idHost].s
+	return "tcp", net.JoinHostPort(host, strconv.Itoa(r.vals[idPort].int())), host
 }
 
 // Environment returns the environment the configuration was built for.
@@ -141,7 +141,7 @@ func (c *Config) Warnings() []string { return oneLines(c.warnings) }
 // ConnectTimeout is how long Connect's start-up check may take
 // (REDIS_CONNECT_TIMEOUT; every profile sets it, and it cannot be
 // disabled).
-func (c *Config) ConnectTimeout() time.Duration { return c.vals[setConnectTimeout].duration() }
+func (c *Config) ConnectTimeout() time.Duration { return c.vals[idConnectTimeout].duration() }
 
 // Topology returns the topology: standalone, cluster or sentinel.
 func (c *Config) Topology() Topology { return c.topology }
@@ -150,9 +150,9 @@ func (c *Config) Topology() Topology { return c.topology }
 func (c *Config) addrList() []string {
 	switch c.topology {
 	case TopologyCluster:
-		return c.nodes(setClusterNodes)
+		return c.nodes(idClusterNodes)
 	case TopologySentinel:
-		return c.nodes(setSentinelNodes)
+		return c.nodes(idSentinelNodes)
 	}
 	if c.addr == "" {
 		return nil
@@ -160,13 +160,13 @@ func (c *Config) addrList() []string {
 	return []string{c.addr}
 }
 
-// addrs describes what Connect dials, for errors and String.
-func (c *Config) addrs() string {
+// describeTarget describes what Connect dials, for errors and String.
+func (c *Config) describeTarget() string {
 	switch c.topology {
 	case TopologyCluster:
-		return "cluster " + c.vals[setClusterNodes].s
+		return "cluster " + c.vals[idClusterNodes].s
 	case TopologySentinel:
-		return "master " + quote(c.vals[setSentinelMaster].s) + " via sentinels " + c.vals[setSentinelNodes].s
+		return "master " + quote(c.vals[idSentinelMaster].s) + " via sentinels " + c.vals[idSentinelNodes].s
 	}
 	return c.addr
 }
@@ -193,7 +193,7 @@ func (c *Config) Connect(ctx context.Context) (redis.UniversalClient, error) {
 		if early.started() {
 			probeCtx = context.WithValue(probeCtx, earlyProbeKey{}, early)
 		}
-		return nil, &ConnectError{Addr: c.addrs(), TLS: c.tlsConfig != nil, Username: c.creds.username,
+		return nil, &ConnectError{Addr: c.describeTarget(), TLS: c.tlsConfig != nil, Username: c.creds.username,
 			Err: c.scrubber().error(err), Diagnosis: c.scrubDiagnosis(c.diagnose(probeCtx, err))}
 	}
 	early.stop()
@@ -249,9 +249,9 @@ func (c Config) String() string {
 		fmt.Fprintf(&sb, ", service: %s", c.service)
 	}
 	if c.topology == TopologyStandalone {
-		fmt.Fprintf(&sb, ", network: %s, addr: %s, db: %d", c.network, printable(c.addr), c.vals[setDB].int())
+		fmt.Fprintf(&sb, ", network: %s, addr: %s, db: %d", c.network, printable(c.addr), c.vals[idDB].int())
 	} else {
-		fmt.Fprintf(&sb, ", topology: %s, addrs: %s", c.topology, printable(c.addrs()))
+		fmt.Fprintf(&sb, ", topology: %s, addrs: %s", c.topology, printable(c.describeTarget()))
 	}
 	fmt.Fprintf(&sb, ", tls: %t", c.tlsConfig != nil)
 	if c.creds.username != "" {
@@ -260,7 +260,7 @@ func (c Config) String() string {
 	if d := c.creds.describe(); d != "" {
 		sb.WriteString(", " + d)
 	}
-	if !c.vals[setSentinelPassword].sec.IsZero() {
+	if !c.vals[idSentinelPassword].sec.IsZero() {
 		sb.WriteString(", sentinel_password: " + redacted)
 	}
 	if len(c.warnings) > 0 {

@@ -42,38 +42,38 @@ func (c *ConnectionBuilder) Addr(hostPort string) *ConnectionBuilder {
 			Problem: "port must be a whole number, got " + quote(port), Kind: ErrInvalidValue})
 		return c
 	}
-	c.setCodeBy(setHost, value{s: host}, "Connection().Addr")
-	c.setCodeBy(setPort, value{n: int64(p)}, "Connection().Addr")
+	c.setCodeBy(idHost, value{s: host}, "Connection().Addr")
+	c.setCodeBy(idPort, value{n: int64(p)}, "Connection().Addr")
 	return c
 }
 
 // Host sets the host name or IP address.
 func (c *ConnectionBuilder) Host(host string) *ConnectionBuilder {
-	c.setCode(setHost, value{s: host})
+	c.setCode(idHost, value{s: host})
 	return c
 }
 
 // Port sets the TCP port. Default: 6379.
 func (c *ConnectionBuilder) Port(port int) *ConnectionBuilder {
-	c.setCode(setPort, value{n: int64(port)})
+	c.setCode(idPort, value{n: int64(port)})
 	return c
 }
 
 // UnixSocket connects through a unix socket instead of TCP.
 func (c *ConnectionBuilder) UnixSocket(path string) *ConnectionBuilder {
-	c.setCode(setSocket, value{s: path})
+	c.setCode(idSocket, value{s: path})
 	return c
 }
 
 // DB selects the database. Default: 0.
 func (c *ConnectionBuilder) DB(db int) *ConnectionBuilder {
-	c.setCode(setDB, value{n: int64(db)})
+	c.setCode(idDB, value{n: int64(db)})
 	return c
 }
 
 // Username sets the ACL user. Default: none (the default user).
 func (c *ConnectionBuilder) Username(name string) *ConnectionBuilder {
-	c.setCode(setUsername, value{s: name})
+	c.setCode(idUsername, value{s: name})
 	return c
 }
 
@@ -86,7 +86,7 @@ func (c *ConnectionBuilder) Password(password string) *ConnectionBuilder {
 		c.notes = append(c.notes, "code Connection().Password was given an empty password; it is ignored")
 		return c
 	}
-	c.setCode(setPassword, value{sec: NewSecret(password)})
+	c.setCode(idPassword, value{sec: NewSecret(password)})
 	return c
 }
 
@@ -96,40 +96,40 @@ func (c *ConnectionBuilder) PasswordFile(path string) *ConnectionBuilder {
 	if c.codeFiles == nil {
 		c.codeFiles = map[settingID]string{}
 	}
-	c.codeFiles[setPassword] = path
+	c.codeFiles[idPassword] = path
 	return c
 }
 
 // ClientName sets the name sent with CLIENT SETNAME. Default: the service
 // name given to Service.
 func (c *ConnectionBuilder) ClientName(name string) *ConnectionBuilder {
-	c.setCode(setClientName, value{s: name})
+	c.setCode(idClientName, value{s: name})
 	return c
 }
 
 // Protocol sets the RESP version, 2 or 3. Default: 3 (go-redis).
 func (c *ConnectionBuilder) Protocol(version int) *ConnectionBuilder {
-	c.setCode(setProtocol, value{n: int64(version)})
+	c.setCode(idProtocol, value{n: int64(version)})
 	return c
 }
 
 // DisableIdentity stops go-redis sending CLIENT SETINFO on connect.
 func (c *ConnectionBuilder) DisableIdentity(on bool) *ConnectionBuilder {
-	c.setCode(setDisableIdentity, boolValue(on))
+	c.setCode(idDisableIdentity, boolValue(on))
 	return c
 }
 
 // IdentitySuffix adds a suffix to the library name go-redis sends with
 // CLIENT SETINFO.
 func (c *ConnectionBuilder) IdentitySuffix(suffix string) *ConnectionBuilder {
-	c.setCode(setIdentitySuffix, value{s: suffix})
+	c.setCode(idIdentitySuffix, value{s: suffix})
 	return c
 }
 
 // UnstableResp3 lets go-redis return RESP3 replies it marks unstable (the
 // search commands' raw replies).
 func (c *ConnectionBuilder) UnstableResp3(on bool) *ConnectionBuilder {
-	c.setCode(setUnstableResp3, boolValue(on))
+	c.setCode(idUnstableResp3, boolValue(on))
 	return c
 }
 
@@ -261,7 +261,7 @@ func (u *urlSettings) split(t Topology) {
 		return
 	}
 	if scheme != "unix" {
-		u.put(setTLS, "", strconv.FormatBool(scheme == "rediss"))
+		u.put(idTLS, "", strconv.FormatBool(scheme == "rediss"))
 	}
 
 	user, password, hasPassword := "", "", false
@@ -269,9 +269,9 @@ func (u *urlSettings) split(t Topology) {
 		user = u.u.User.Username()
 		password, hasPassword = u.u.User.Password()
 	}
-	userID, passwordID := setUsername, setPassword
+	userID, passwordID := idUsername, idPassword
 	if t == TopologySentinel {
-		userID, passwordID = setSentinelUsername, setSentinelPassword
+		userID, passwordID = idSentinelUsername, idSentinelPassword
 	}
 	if user != "" {
 		u.put(userID, "", user)
@@ -291,13 +291,13 @@ func (u *urlSettings) split(t Topology) {
 			u.fail("has a host; a unix URL names only the socket, as in unix:///path/to/redis.sock")
 			return
 		}
-		u.put(setSocket, "", u.u.Path)
+		u.put(idSocket, "", u.u.Path)
 	case t == TopologyStandalone:
 		if h := u.u.Hostname(); h != "" {
-			u.put(setHost, "", h)
+			u.put(idHost, "", h)
 		}
 		if p := u.u.Port(); p != "" {
-			u.put(setPort, "", p)
+			u.put(idPort, "", p)
 		}
 	default:
 		if u.u.Hostname() == "" {
@@ -319,7 +319,7 @@ func (u *urlSettings) split(t Topology) {
 		case len(f) == 1 && t == TopologyCluster:
 			u.fail("has a database in its path; a cluster has only database 0")
 		case len(f) == 1:
-			u.put(setDB, "", f[0])
+			u.put(idDB, "", f[0])
 		}
 	}
 
@@ -345,7 +345,7 @@ func (u *urlSettings) split(t Topology) {
 			}
 			saidSuspect = saidSuspect || suspect
 			continue
-		case id == setTLSSkipVerify && scheme != "rediss":
+		case id == idTLSSkipVerify && scheme != "rediss":
 			u.fail("has parameter skip_verify, which only a rediss:// URL takes")
 			continue
 		case legacy && u.q.Has(settings[id].param):
@@ -358,9 +358,9 @@ func (u *urlSettings) split(t Topology) {
 		}
 	}
 	if len(addrs) > 0 {
-		id, part := setClusterNodes, ""
+		id, part := idClusterNodes, ""
 		if t == TopologySentinel {
-			id = setSentinelNodes
+			id = idSentinelNodes
 		}
 		if len(addrs) > 1 {
 			part = "addr"

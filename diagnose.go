@@ -90,7 +90,7 @@ func (c *Config) diagnose(ctx context.Context, err error) Diagnosis {
 	// The client certificate is installed through GetClientCertificate
 	// (it is re-read when it changes), so look at the setting, not at
 	// tls.Config.Certificates, which is always empty.
-	hasClientCert := tlsOn && c.srcs[setTLSCertFile].Kind != SourceUnset
+	hasClientCert := tlsOn && c.srcs[idTLSCertFile].Kind != SourceUnset
 	msg := err.Error()
 	if d, ok := c.diagnoseToken(err); ok { // cloudauth (token.go)
 		return d
@@ -122,7 +122,7 @@ func (c *Config) diagnose(ctx context.Context, err error) Diagnosis {
 	case errors.As(err, &recordErr):
 		return Diagnosis{CategoryTLSServerNotTLS, "the server does not speak TLS on this port", c.notTLSFix()}
 	case tlsOn && hasClientCert && (closedByPeer(err) || strings.Contains(msg, "certificate")):
-		return Diagnosis{CategoryTLSClientCertRejected, "the server refused the client certificate configured (" + c.srcs[setTLSCertFile].String() + ")",
+		return Diagnosis{CategoryTLSClientCertRejected, "the server refused the client certificate configured (" + c.srcs[idTLSCertFile].String() + ")",
 			"check that " + EnvTLSCertFile + " holds a certificate signed by a CA the server trusts, for client authentication, and not expired"}
 	case strings.Contains(msg, "certificate required") || tlsOn && !hasClientCert && closedByPeer(err):
 		return Diagnosis{CategoryTLSClientCertRequired, "the server closed the connection after the TLS handshake: it requires a client certificate", "set " + EnvTLSCertFile + " and " + EnvTLSKeyFile}
@@ -246,9 +246,9 @@ func (c *Config) tlsRequired() bool {
 func (c *Config) unknownAuthority() Diagnosis {
 	const summary = "the server's certificate is signed by a CA this client does not trust"
 	switch {
-	case c.srcs[setTLSCAFile].Kind != SourceUnset:
+	case c.srcs[idTLSCAFile].Kind != SourceUnset:
 		return Diagnosis{CategoryTLSUnknownAuthority, summary,
-			"the CA file in use (" + c.srcs[setTLSCAFile].String() + ": " + quote(c.vals[setTLSCAFile].s) +
+			"the CA file in use (" + c.srcs[idTLSCAFile].String() + ": " + quote(c.vals[idTLSCAFile].s) +
 				") does not hold the certificate that signed the server's; add that CA to the file, or check that the address is the right server"}
 	case c.tlsConfig != nil && c.tlsConfig.RootCAs != nil:
 		return Diagnosis{CategoryTLSUnknownAuthority, summary,

@@ -168,27 +168,27 @@ type profile struct {
 var profiles = [...]profile{
 	Development: {
 		defaults: map[settingID]string{
-			setConnectTimeout:    "5s",
-			setCertExpiryWarning: "336h",
-			setSecretsTimeout:    "5s",
-			setSecretsRefresh:    "5m",
+			idConnectTimeout:    "5s",
+			idCertExpiryWarning: "336h",
+			idSecretsTimeout:    "5s",
+			idSecretsRefresh:    "5m",
 			// go-redis's default is auto; see maintDefault.
-			setMaintNotifications: maintDefault,
+			idMaintNotifications: maintDefault,
 		},
 	},
 	Test: {
 		defaults: map[settingID]string{
-			setDialTimeout:       "1s",
-			setReadTimeout:       "1s",
-			setWriteTimeout:      "1s",
-			setPoolTimeout:       "2s",
-			setMaxRetries:        "1",
-			setConnectTimeout:    "2s",
-			setCertExpiryWarning: "336h",
-			setSecretsTimeout:    "2s",
-			setSecretsRefresh:    "5m",
+			idDialTimeout:       "1s",
+			idReadTimeout:       "1s",
+			idWriteTimeout:      "1s",
+			idPoolTimeout:       "2s",
+			idMaxRetries:        "1",
+			idConnectTimeout:    "2s",
+			idCertExpiryWarning: "336h",
+			idSecretsTimeout:    "2s",
+			idSecretsRefresh:    "5m",
 			// go-redis's default is auto; see maintDefault.
-			setMaintNotifications: maintDefault,
+			idMaintNotifications: maintDefault,
 		},
 	},
 	Staging: {
@@ -201,17 +201,17 @@ var profiles = [...]profile{
 
 func productionDefaults() map[settingID]string {
 	return map[settingID]string{
-		setDialTimeout:       "2s",
-		setReadTimeout:       "3s",
-		setWriteTimeout:      "3s",
-		setPoolTimeout:       "4s",
-		setConnMaxIdleTime:   "5m",
-		setConnectTimeout:    "1s",
-		setCertExpiryWarning: "336h",
-		setSecretsTimeout:    "5s",
-		setSecretsRefresh:    "5m",
+		idDialTimeout:       "2s",
+		idReadTimeout:       "3s",
+		idWriteTimeout:      "3s",
+		idPoolTimeout:       "4s",
+		idConnMaxIdleTime:   "5m",
+		idConnectTimeout:    "1s",
+		idCertExpiryWarning: "336h",
+		idSecretsTimeout:    "5s",
+		idSecretsRefresh:    "5m",
 		// go-redis's default is auto; see maintDefault.
-		setMaintNotifications: maintDefault,
+		idMaintNotifications: maintDefault,
 	}
 }
 

@@ -216,5 +216,5 @@ func loadKeyPair(certPath, keyPath string) (tls.Certificate, error) {
 // and a path that names a secret (the key file), which may hold the secret
 // itself when the variables were swapped.
 func (d *settingDef) hidesValue() bool {
-	return d.kind == kindSecret || d == &settings[setTLSKeyFile]
+	return d.kind == kindSecret || d == &settings[idTLSKeyFile]
 }

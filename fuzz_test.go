@@ -71,10 +71,10 @@ func FuzzVariable(f *testing.F) {
 			f.Add(uint8(i), "1")
 		}
 	}
-	f.Add(uint8(setPoolSize), "-1")
-	f.Add(uint8(setReadTimeout), "1e9h")
-	f.Add(uint8(setClusterNodes), "a:1,,b")
-	f.Add(uint8(setPassword), "hunter2-secret")
+	f.Add(uint8(idPoolSize), "-1")
+	f.Add(uint8(idReadTimeout), "1e9h")
+	f.Add(uint8(idClusterNodes), "a:1,,b")
+	f.Add(uint8(idPassword), "hunter2-secret")
 	f.Fuzz(func(t *testing.T, which uint8, val string) {
 		def := &settings[int(which)%len(settings)]
 		if def.env == "" {

@@ -83,8 +83,8 @@ func (c *Config) FailoverOptions() *redis.FailoverOptions {
 	// UniversalOptions has no field for these two; go-redis's Failover
 	// takes ReplicaOnly from ReadOnly (a cluster setting) and drops
 	// FailingTimeoutSeconds.
-	f.ReplicaOnly = c.vals[setReplicaOnly].bool()
-	f.UseDisconnectedReplicas = c.vals[setUseDisconnectedReplicas].bool()
+	f.ReplicaOnly = c.vals[idReplicaOnly].bool()
+	f.UseDisconnectedReplicas = c.vals[idUseDisconnectedReplicas].bool()
 	f.FailingTimeoutSeconds = u.FailingTimeoutSeconds
 	return f
 }

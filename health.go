@@ -155,9 +155,9 @@ func (c *Config) check(ctx context.Context, p Prober, pool func() *PoolStats) He
 	}
 	if c.tlsConfig != nil {
 		h.TLS = c.tlsInfo(ctx)
-		if h.TLS != nil && time.Duration(h.TLS.ExpiresIn) < c.vals[setCertExpiryWarning].duration() {
+		if h.TLS != nil && time.Duration(h.TLS.ExpiresIn) < c.vals[idCertExpiryWarning].duration() {
 			h.Warnings = append(h.Warnings, "the server certificate expires on "+h.TLS.CertExpiry.UTC().Format(time.RFC3339)+
-				", within "+EnvCertExpiryWarning+" ("+formatDuration(c.vals[setCertExpiryWarning].duration())+")")
+				", within "+EnvCertExpiryWarning+" ("+formatDuration(c.vals[idCertExpiryWarning].duration())+")")
 		}
 	}
 	return h
@@ -170,11 +170,11 @@ func (c *Config) tlsInfo(ctx context.Context) *TLSInfo {
 	addr := c.addr
 	switch c.topology {
 	case TopologyCluster:
-		addr = c.nodes(setClusterNodes)[0]
+		addr = c.nodes(idClusterNodes)[0]
 	case TopologySentinel:
 		return nil // the master's address is the sentinels' to tell
 	}
-	d := &tls.Dialer{NetDialer: &net.Dialer{Timeout: c.vals[setDialTimeout].duration()}, Config: c.tlsConfig.Clone()}
+	d := &tls.Dialer{NetDialer: &net.Dialer{Timeout: c.vals[idDialTimeout].duration()}, Config: c.tlsConfig.Clone()}
 	if d.NetDialer.Timeout <= 0 {
 		d.NetDialer.Timeout = 5 * time.Second
 	}
@@ -267,7 +267,7 @@ func (h *HealthChecker) Run(ctx context.Context) {
 }
 
 func (h *HealthChecker) report(prev, cur Health) {
-	attrs := []any{"service", h.cfg.service, "addr", oneLine(h.cfg.addrs()), "latency", cur.Latency.String()}
+	attrs := []any{"service", h.cfg.service, "addr", oneLine(h.cfg.describeTarget()), "latency", cur.Latency.String()}
 	if cur.Up() {
 		h.logger.Info("redisconfig: redis is up", attrs...)
 	} else {

@@ -158,17 +158,17 @@ func TestOrderIsNotAValue(t *testing.T) {
 		code func(*Builder)
 		id   settingID
 	}{
-		{name: "cluster URL and variable", id: setClusterNodes, vars: map[string]string{
+		{name: "cluster URL and variable", id: idClusterNodes, vars: map[string]string{
 			EnvURL: "rediss://:pw@n1:7000?addr=n2:7000&addr=n3:7000", EnvClusterNodes: "n3:7000,n2:7000,n1:7000"}},
-		{name: "cluster variable with spaces", id: setClusterNodes, vars: map[string]string{
+		{name: "cluster variable with spaces", id: idClusterNodes, vars: map[string]string{
 			EnvURL: "rediss://:pw@n2:7000?addr=n1:7000", EnvClusterNodes: "n1:7000 , n2:7000"}},
-		{name: "cluster code URL and code nodes", id: setClusterNodes, code: func(b *Builder) {
+		{name: "cluster code URL and code nodes", id: idClusterNodes, code: func(b *Builder) {
 			b.Connection().URL("rediss://:pw@n1:7000?addr=n2:7000")
 			b.Cluster().Nodes("n2:7000", "n1:7000")
 		}},
-		{name: "sentinel URL and variable", id: setSentinelNodes, vars: map[string]string{
+		{name: "sentinel URL and variable", id: idSentinelNodes, vars: map[string]string{
 			EnvURL: "rediss://s1:26379?master_name=m&addr=s2:26379", EnvSentinelNodes: "s2:26379,s1:26379", EnvPassword: "pw"}},
-		{name: "sentinel code URL and code nodes", id: setSentinelNodes, vars: map[string]string{EnvPassword: "pw"}, code: func(b *Builder) {
+		{name: "sentinel code URL and code nodes", id: idSentinelNodes, vars: map[string]string{EnvPassword: "pw"}, code: func(b *Builder) {
 			b.Connection().URL("rediss://s1:26379?master_name=m&addr=s2:26379&addr=s3:26379")
 			b.Sentinel().Nodes("s3:26379", "s1:26379", "s2:26379")
 		}},

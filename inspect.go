@@ -68,7 +68,7 @@ func (c *Config) Inspect(ctx context.Context) (ServerReport, error) {
 	} else {
 		o := c.simple()
 		if c.topology == TopologyCluster {
-			o.Addr = c.nodes(setClusterNodes)[0]
+			o.Addr = c.nodes(idClusterNodes)[0]
 		}
 		o.DisableIdentity = true
 		o.MaintNotificationsConfig = &maintnotifications.Config{Mode: maintnotifications.ModeDisabled}
@@ -152,7 +152,7 @@ func cut(s string) string {
 func (c *Config) certDigests(ctx context.Context) (string, string) {
 	addr := c.addr
 	if c.topology == TopologyCluster {
-		addr = c.nodes(setClusterNodes)[0]
+		addr = c.nodes(idClusterNodes)[0]
 	}
 	d := &tls.Dialer{NetDialer: &net.Dialer{Timeout: 5 * time.Second}, Config: c.tlsConfig.Clone()}
 	conn, err := d.DialContext(ctx, c.network, addr)
@@ -181,23 +181,23 @@ func (c *Config) suggest(rep ServerReport) []Suggestion {
 		add(CategoryClusterModeMismatch, "the server is not in cluster mode and this client is a cluster client; unset %s and set %s", EnvClusterNodes, EnvURL)
 	}
 	if rep.SetinfoRejected != "" {
-		if c.vals[setDisableIdentity].bool() {
-			add("", "the server rejects CLIENT SETINFO; go-redis does not send it (disable_identity from %s)", c.srcs[setDisableIdentity])
+		if c.vals[idDisableIdentity].bool() {
+			add("", "the server rejects CLIENT SETINFO; go-redis does not send it (disable_identity from %s)", c.srcs[idDisableIdentity])
 		} else {
 			add(CategorySetinfoRejected, "the server rejects CLIENT SETINFO (an error on every new connection): set %s=true, or the %s of the service (memorystore, memorystore-cluster, memorystore-valkey, elasticache, memorydb, azure set it)",
 				EnvDisableIdentity, EnvProvider)
 		}
 	}
 	if rep.MaintNotificationsTried && rep.MaintNotificationsRejected != "" {
-		if mode := c.vals[setMaintNotifications].s; c.srcs[setMaintNotifications].Kind == SourceUnset || mode != "disabled" {
+		if mode := c.vals[idMaintNotifications].s; c.srcs[idMaintNotifications].Kind == SourceUnset || mode != "disabled" {
 			add("", "the server does not support maintenance notifications (a Redis Cloud and Redis Software feature) and they are not disabled: auto mode tries them on every new connection, enabled fails it; set %s=disabled",
 				EnvMaintNotifications)
 		}
 	}
 	if rep.IdleTimeout != nil && *rep.IdleTimeout > 0 {
 		limit := time.Duration(*rep.IdleTimeout)
-		idle := c.vals[setConnMaxIdleTime]
-		if c.srcs[setConnMaxIdleTime].Kind == SourceUnset || idle.n <= 0 || idle.duration() >= limit {
+		idle := c.vals[idConnMaxIdleTime]
+		if c.srcs[idConnMaxIdleTime].Kind == SourceUnset || idle.n <= 0 || idle.duration() >= limit {
 			add("", "the server closes connections idle for %s (timeout %d): set %s below it, for example %s",
 				formatDuration(limit), int(limit/time.Second), EnvConnMaxIdleTime, formatDuration(limit/2))
 		}

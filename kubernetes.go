@@ -37,7 +37,7 @@ const addressFromKubernetes = "kubernetes"
 // (NAME_SERVICE_HOST, NAME_SERVICE_PORT). An address given in another form
 // as well is a conflict. Default: service links are ignored.
 func (c *ConnectionBuilder) AddressFrom(source string) *ConnectionBuilder {
-	c.setCode(setAddressFrom, value{s: source})
+	c.setCode(idAddressFrom, value{s: source})
 	return c
 }
 
@@ -143,15 +143,15 @@ func (b *Builder) lookupVar(name string) (string, bool) {
 // source. An address given in another form as well is a conflict. Without
 // it, the links seen are noted in the debug view.
 func (b *Builder) applyAddressFrom(r *resolution, vs *varScan) {
-	if !r.has(setAddressFrom) {
+	if !r.has(idAddressFrom) {
 		// The note is written when the debug view asks (debugNotes):
 		// Build only keeps the names.
 		r.links = vs.links
 		r.linksSeen = len(vs.links) > 0
 		return
 	}
-	src := r.srcs[setAddressFrom].String()
-	raw := r.vals[setAddressFrom].s
+	src := r.srcs[idAddressFrom].String()
+	raw := r.vals[idAddressFrom].s
 	service := "redis"
 	kind, name, hasName := strings.Cut(raw, ":")
 	if kind != addressFromKubernetes || hasName && !validServiceName(name) {
@@ -179,7 +179,7 @@ func (b *Builder) applyAddressFrom(r *resolution, vs *varScan) {
 		id   settingID
 		name string
 		raw  string
-	}{{setHost, hostVar, host}, {setPort, portVar, port}} {
+	}{{idHost, hostVar, host}, {idPort, portVar, port}} {
 		def := &settings[f.id]
 		v, problem := def.parse(f.raw)
 		if problem != "" {

@@ -103,7 +103,7 @@ func TestKubernetesServiceLinksAreIgnored(t *testing.T) {
 			require.NoError(t, err)
 			assert.Equal(t, "redis.prod.internal:6380", cfg.Options().Addr)
 			assert.Empty(t, cfg.Warnings())
-			assert.Equal(t, "REDIS_URL", cfg.srcs[setPort].Name)
+			assert.Equal(t, "REDIS_URL", cfg.srcs[idPort].Name)
 			notes := strings.Join(cfg.DebugInfo().Notes, "\n")
 			assert.Contains(t, notes, "Service(s) redis, redis-cache")
 			assert.Contains(t, notes, "REDIS_PORT,")
@@ -191,7 +191,7 @@ func TestKubernetesServiceLinksOptIn(t *testing.T) {
 			}
 			require.NoError(t, err)
 			assert.Equal(t, tt.wantAddr, cfg.Options().Addr)
-			assert.Equal(t, tt.wantSrc, cfg.srcs[setHost].String())
+			assert.Equal(t, tt.wantSrc, cfg.srcs[idHost].String())
 			assert.Empty(t, cfg.DebugInfo().Notes)
 		})
 	}

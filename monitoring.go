@@ -17,14 +17,14 @@ func (b *Builder) Monitoring() *MonitoringBuilder { return &MonitoringBuilder{b}
 // ConnectTimeout bounds Connect's start-up check (dial, handshake, PING).
 // Default: the environment's profile (REDIS_CONNECT_TIMEOUT).
 func (m *MonitoringBuilder) ConnectTimeout(d time.Duration) *MonitoringBuilder {
-	m.setCode(setConnectTimeout, durationValue(d))
+	m.setCode(idConnectTimeout, durationValue(d))
 	return m
 }
 
 // CertExpiryWarning makes the health check warn when the server
 // certificate expires within d. Default: 14 days.
 func (m *MonitoringBuilder) CertExpiryWarning(d time.Duration) *MonitoringBuilder {
-	m.setCode(setCertExpiryWarning, durationValue(d))
+	m.setCode(idCertExpiryWarning, durationValue(d))
 	return m
 }
 
@@ -80,7 +80,7 @@ func (c *Config) DebugInfo() DebugInfo {
 		Service:     oneLine(c.service),
 		Topology:    c.topology.String(),
 		Network:     c.network,
-		Addr:        oneLine(c.addrs()),
+		Addr:        oneLine(c.describeTarget()),
 		Settings:    make([]SettingInfo, 0, len(settings)),
 		Warnings:    oneLines(c.warnings),
 		Relaxed:     make([]Relaxation, 0, len(c.relaxed)),

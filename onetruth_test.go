@@ -127,7 +127,7 @@ func TestEmptyCredentialsAreNotCredentials(t *testing.T) {
 				b.WithEnv(map[string]string{})
 			}
 			b.vars[EnvEnvironment] = "production"
-			if b.vars[EnvURL] == "" && b.code[setSentinelMaster].s == "" {
+			if b.vars[EnvURL] == "" && b.code[idSentinelMaster].s == "" {
 				b.vars[EnvURL] = "rediss://h.internal:6380"
 			}
 			_, err := b.Build(context.Background())

@@ -28,21 +28,21 @@ const defaultPipelinePoolSize = redis.DefaultPipelinePoolSize
 // the command pool (MaxActiveConns does not count them). -1 removes the
 // pool: pipelines then share the command pool, and MaxActiveConns bounds
 // every connection. Default: 10 (go-redis).
-func (p *PoolBuilder) PipelinePoolSize(n int) *PoolBuilder { return p.int(setPipelinePoolSize, n) }
+func (p *PoolBuilder) PipelinePoolSize(n int) *PoolBuilder { return p.int(idPipelinePoolSize, n) }
 
 // PipelineBufferSizes sets the read and write buffer, in bytes, of each
 // pipeline connection; 0 leaves one to go-redis (the larger of the command
 // buffers and 128 KiB).
 func (p *PoolBuilder) PipelineBufferSizes(read, write int) *PoolBuilder {
-	p.int(setPipelineReadBufferSize, read)
-	return p.int(setPipelineWriteBufferSize, write)
+	p.int(idPipelineReadBufferSize, read)
+	return p.int(idPipelineWriteBufferSize, write)
 }
 
 // RouteByLatencyTolerance widens RouteByLatency from the fastest node to
 // every node within d of it, taken in turn; zero or negative keeps the
 // fastest only. Cluster and sentinel configurations only.
 func (c *ClusterBuilder) RouteByLatencyTolerance(d time.Duration) *ClusterBuilder {
-	c.setCode(setRouteByLatencyTolerance, durationValue(d))
+	c.setCode(idRouteByLatencyTolerance, durationValue(d))
 	return c
 }
 
@@ -53,7 +53,7 @@ func (c *ClusterBuilder) RouteByLatencyTolerance(d time.Duration) *ClusterBuilde
 // README). ModeEnabled needs RESP3 and refuses to connect to a server
 // without the feature; ModeAuto tries and falls back quietly.
 func (c *ConnectionBuilder) MaintNotifications(mode maintnotifications.Mode) *ConnectionBuilder {
-	c.setCode(setMaintNotifications, value{s: string(mode)})
+	c.setCode(idMaintNotifications, value{s: string(mode)})
 	return c
 }
 
@@ -61,21 +61,21 @@ func (c *ConnectionBuilder) MaintNotifications(mode maintnotifications.Mode) *Co
 // (internal or external, IP or name, or none). Default: auto (go-redis
 // picks from the address and TLS).
 func (c *ConnectionBuilder) MaintEndpointType(t maintnotifications.EndpointType) *ConnectionBuilder {
-	c.setCode(setMaintEndpointType, value{s: string(t)})
+	c.setCode(idMaintEndpointType, value{s: string(t)})
 	return c
 }
 
 // MaintRelaxedTimeout sets the read and write timeout used while a node
 // migrates or fails over. Default: 10 seconds (go-redis).
 func (c *ConnectionBuilder) MaintRelaxedTimeout(d time.Duration) *ConnectionBuilder {
-	c.setCode(setMaintRelaxedTimeout, durationValue(d))
+	c.setCode(idMaintRelaxedTimeout, durationValue(d))
 	return c
 }
 
 // MaintHandoffTimeout bounds moving a connection to a node's new endpoint.
 // Default: 15 seconds (go-redis).
 func (c *ConnectionBuilder) MaintHandoffTimeout(d time.Duration) *ConnectionBuilder {
-	c.setCode(setMaintHandoffTimeout, durationValue(d))
+	c.setCode(idMaintHandoffTimeout, durationValue(d))
 	return c
 }
 
@@ -123,7 +123,7 @@ func applyMaintHandoff(o *redis.UniversalOptions, v value) {
 
 // maintMode is the resolved mode ("" when unset: go-redis's auto).
 func (r *resolution) maintMode() maintnotifications.Mode {
-	return maintnotifications.Mode(r.vals[setMaintNotifications].s)
+	return maintnotifications.Mode(r.vals[idMaintNotifications].s)
 }
 
 // given reports whether a setting was given (by code, a variable or a
@@ -142,30 +142,30 @@ func (r *resolution) given(id settingID) bool {
 //     the connection ceiling MaxActiveConns is read as.
 func (r *resolution) checkPlatform() {
 	mode := r.maintMode()
-	modeSrc := r.srcs[setMaintNotifications]
-	if mode == maintnotifications.ModeEnabled && !r.broken(setMaintNotifications) {
-		if r.has(setProtocol) && r.vals[setProtocol].n != 3 && !r.broken(setProtocol) {
-			r.fail(ErrConflict, "maint_notifications", modeSrc.String()+" and "+r.srcs[setProtocol].String(),
-				"enabled needs RESP3, but the protocol is %d; set %s=3 or %s=auto", r.vals[setProtocol].n, EnvProtocol, EnvMaintNotifications)
+	modeSrc := r.srcs[idMaintNotifications]
+	if mode == maintnotifications.ModeEnabled && !r.broken(idMaintNotifications) {
+		if r.has(idProtocol) && r.vals[idProtocol].n != 3 && !r.broken(idProtocol) {
+			r.fail(ErrConflict, "maint_notifications", modeSrc.String()+" and "+r.srcs[idProtocol].String(),
+				"enabled needs RESP3, but the protocol is %d; set %s=3 or %s=auto", r.vals[idProtocol].n, EnvProtocol, EnvMaintNotifications)
 		}
 		if r.topology == TopologySentinel {
 			r.failAt(ErrConflict, "maint_notifications", modeSrc,
 				"a sentinel configuration cannot have maintenance notifications (go-redis's failover client turns them off); unset %s or set it to disabled", EnvMaintNotifications)
 		}
 	}
-	if mode == maintnotifications.ModeAuto && r.topology == TopologySentinel && r.given(setMaintNotifications) {
+	if mode == maintnotifications.ModeAuto && r.topology == TopologySentinel && r.given(idMaintNotifications) {
 		r.warn("%s is auto, but go-redis's failover client never uses maintenance notifications; it has no effect", modeSrc)
 	}
 	if mode == maintnotifications.ModeDisabled {
-		for _, id := range []settingID{setMaintEndpointType, setMaintRelaxedTimeout, setMaintHandoffTimeout} {
+		for _, id := range []settingID{idMaintEndpointType, idMaintRelaxedTimeout, idMaintHandoffTimeout} {
 			if r.given(id) {
 				r.warn("%s has no effect while maintenance notifications are disabled (%s); set %s=enabled or auto to use it",
 					r.srcs[id], modeSrc, EnvMaintNotifications)
 			}
 		}
 	}
-	if r.given(setRouteByLatencyTolerance) && r.vals[setRouteByLatencyTolerance].n > 0 && !r.vals[setRouteByLatency].bool() && !r.broken(setRouteByLatency) {
-		r.warn("%s has no effect without route_by_latency; set %s=true", r.srcs[setRouteByLatencyTolerance], EnvRouteByLatency)
+	if r.given(idRouteByLatencyTolerance) && r.vals[idRouteByLatencyTolerance].n > 0 && !r.vals[idRouteByLatency].bool() && !r.broken(idRouteByLatency) {
+		r.warn("%s has no effect without route_by_latency; set %s=true", r.srcs[idRouteByLatencyTolerance], EnvRouteByLatency)
 	}
 	r.checkPipelineCeiling()
 }
@@ -177,18 +177,18 @@ func (r *resolution) checkPlatform() {
 // smaller MaxActiveConns is a warning naming the variable that keeps the
 // ceiling where the user put it.
 func (r *resolution) checkPipelineCeiling() {
-	if !r.has(setMaxActiveConns) || r.vals[setMaxActiveConns].n <= 0 || r.broken(setPipelinePoolSize) {
+	if !r.has(idMaxActiveConns) || r.vals[idMaxActiveConns].n <= 0 || r.broken(idPipelinePoolSize) {
 		return
 	}
-	maxActive := r.vals[setMaxActiveConns].n
+	maxActive := r.vals[idMaxActiveConns].n
 	switch {
-	case r.has(setPipelinePoolSize) && r.vals[setPipelinePoolSize].n > maxActive:
-		r.failAt(ErrConflict, "pipeline_pool_size", r.srcs[setPipelinePoolSize],
+	case r.has(idPipelinePoolSize) && r.vals[idPipelinePoolSize].n > maxActive:
+		r.failAt(ErrConflict, "pipeline_pool_size", r.srcs[idPipelinePoolSize],
 			"is above max_active_conns %d (%s): a node could hold %d connections, more than twice the ceiling; lower it, or set it to -1 so that pipelines share the command pool",
-			maxActive, r.srcs[setMaxActiveConns], maxActive+r.vals[setPipelinePoolSize].n)
-	case !r.has(setPipelinePoolSize) && maxActive < defaultPipelinePoolSize:
+			maxActive, r.srcs[idMaxActiveConns], maxActive+r.vals[idPipelinePoolSize].n)
+	case !r.has(idPipelinePoolSize) && maxActive < defaultPipelinePoolSize:
 		r.warn("%s is %d, but go-redis adds a pipeline pool of %d on top of it: a node can hold %d connections; set %s=-1 to keep pipelines within %d, or a smaller pool",
-			r.srcs[setMaxActiveConns], maxActive, defaultPipelinePoolSize, maxActive+defaultPipelinePoolSize, EnvPipelinePoolSize, maxActive)
+			r.srcs[idMaxActiveConns], maxActive, defaultPipelinePoolSize, maxActive+defaultPipelinePoolSize, EnvPipelinePoolSize, maxActive)
 	}
 }
 
@@ -198,8 +198,8 @@ func (r *resolution) checkPipelineCeiling() {
 // to PoolSize plus the pipeline pool, and more for blocking commands and
 // Pub/Sub).
 func (c *Config) MaxConnsPerNode() int {
-	maxActive := c.vals[setMaxActiveConns].int()
-	if c.srcs[setMaxActiveConns].Kind == SourceUnset || maxActive <= 0 {
+	maxActive := c.vals[idMaxActiveConns].int()
+	if c.srcs[idMaxActiveConns].Kind == SourceUnset || maxActive <= 0 {
 		return 0
 	}
 	return maxActive + c.pipelinePoolSize()
@@ -208,13 +208,13 @@ func (c *Config) MaxConnsPerNode() int {
 // pipelinePoolSize is the pipeline pool go-redis makes per node: the
 // setting, its default 10, or 0 when -1 removed it.
 func (c *Config) pipelinePoolSize() int {
-	if c.srcs[setPipelinePoolSize].Kind == SourceUnset || c.vals[setPipelinePoolSize].n == 0 {
+	if c.srcs[idPipelinePoolSize].Kind == SourceUnset || c.vals[idPipelinePoolSize].n == 0 {
 		return defaultPipelinePoolSize
 	}
-	if c.vals[setPipelinePoolSize].n < 0 {
+	if c.vals[idPipelinePoolSize].n < 0 {
 		return 0
 	}
-	return c.vals[setPipelinePoolSize].int()
+	return c.vals[idPipelinePoolSize].int()
 }
 
 // ceilingText describes the per-node connection ceiling for the debug view
@@ -224,7 +224,7 @@ func (c *Config) ceilingText() string {
 	if n == 0 {
 		return "no hard ceiling (max_active_conns unset): pool_size + pipeline pool " + strconv.Itoa(c.pipelinePoolSize()) + " in normal use"
 	}
-	return strconv.Itoa(n) + " (max_active_conns " + strconv.Itoa(c.vals[setMaxActiveConns].int()) +
+	return strconv.Itoa(n) + " (max_active_conns " + strconv.Itoa(c.vals[idMaxActiveConns].int()) +
 		" + pipeline pool " + strconv.Itoa(c.pipelinePoolSize()) + ")"
 }
 
@@ -242,8 +242,8 @@ func (c *Config) connsInUse() int {
 		return n
 	}
 	pool := 10 * runtime.GOMAXPROCS(0)
-	if c.srcs[setPoolSize].Kind != SourceUnset && c.vals[setPoolSize].n > 0 {
-		pool = c.vals[setPoolSize].int()
+	if c.srcs[idPoolSize].Kind != SourceUnset && c.vals[idPoolSize].n > 0 {
+		pool = c.vals[idPoolSize].int()
 	}
 	return pool + c.pipelinePoolSize()
 }

@@ -20,94 +20,94 @@ type PoolBuilder struct {
 func (b *Builder) Pool() *PoolBuilder { return &PoolBuilder{b} }
 
 // Size sets the connections per node. Default: 10 per CPU (go-redis).
-func (p *PoolBuilder) Size(n int) *PoolBuilder { return p.int(setPoolSize, n) }
+func (p *PoolBuilder) Size(n int) *PoolBuilder { return p.int(idPoolSize, n) }
 
 // MinIdleConns sets the idle connections kept open. Default: 0.
-func (p *PoolBuilder) MinIdleConns(n int) *PoolBuilder { return p.int(setMinIdleConns, n) }
+func (p *PoolBuilder) MinIdleConns(n int) *PoolBuilder { return p.int(idMinIdleConns, n) }
 
 // MaxIdleConns sets the idle connections kept at most. Default: no limit.
-func (p *PoolBuilder) MaxIdleConns(n int) *PoolBuilder { return p.int(setMaxIdleConns, n) }
+func (p *PoolBuilder) MaxIdleConns(n int) *PoolBuilder { return p.int(idMaxIdleConns, n) }
 
 // MaxActiveConns sets the connections open at most. Default: no limit.
-func (p *PoolBuilder) MaxActiveConns(n int) *PoolBuilder { return p.int(setMaxActiveConns, n) }
+func (p *PoolBuilder) MaxActiveConns(n int) *PoolBuilder { return p.int(idMaxActiveConns, n) }
 
 // MaxConcurrentDials sets the dials in flight at most. Default: the pool size.
-func (p *PoolBuilder) MaxConcurrentDials(n int) *PoolBuilder { return p.int(setMaxConcurrentDials, n) }
+func (p *PoolBuilder) MaxConcurrentDials(n int) *PoolBuilder { return p.int(idMaxConcurrentDials, n) }
 
 // FIFO hands out connections first-in first-out instead of last-in
 // first-out. Default: false.
 func (p *PoolBuilder) FIFO(on bool) *PoolBuilder {
-	p.setCode(setPoolFIFO, boolValue(on))
+	p.setCode(idPoolFIFO, boolValue(on))
 	return p
 }
 
 // Timeout sets how long a command waits for a free connection. Default:
 // the read timeout plus one second (go-redis); see the profiles.
-func (p *PoolBuilder) Timeout(d time.Duration) *PoolBuilder { return p.dur(setPoolTimeout, d) }
+func (p *PoolBuilder) Timeout(d time.Duration) *PoolBuilder { return p.dur(idPoolTimeout, d) }
 
 // ConnMaxIdleTime closes connections idle longer than d; zero or negative
 // never does. Default: 30 minutes (go-redis); see the profiles.
 func (p *PoolBuilder) ConnMaxIdleTime(d time.Duration) *PoolBuilder {
-	return p.dur(setConnMaxIdleTime, d)
+	return p.dur(idConnMaxIdleTime, d)
 }
 
 // ConnMaxLifetime closes connections older than d; zero or negative never
 // does. Default: never.
 func (p *PoolBuilder) ConnMaxLifetime(d time.Duration) *PoolBuilder {
-	return p.dur(setConnMaxLifetime, d)
+	return p.dur(idConnMaxLifetime, d)
 }
 
 // ConnMaxLifetimeJitter spreads ConnMaxLifetime by up to d so that
 // connections opened together do not all close together.
 func (p *PoolBuilder) ConnMaxLifetimeJitter(d time.Duration) *PoolBuilder {
-	return p.dur(setConnMaxLifetimeJitter, d)
+	return p.dur(idConnMaxLifetimeJitter, d)
 }
 
 // DialTimeout sets how long establishing a connection may take. Default:
 // 5 seconds (go-redis); see the profiles.
-func (p *PoolBuilder) DialTimeout(d time.Duration) *PoolBuilder { return p.dur(setDialTimeout, d) }
+func (p *PoolBuilder) DialTimeout(d time.Duration) *PoolBuilder { return p.dur(idDialTimeout, d) }
 
 // ReadTimeout sets how long a reply may take; zero or negative waits
 // forever. Default: go-redis's; see the profiles.
-func (p *PoolBuilder) ReadTimeout(d time.Duration) *PoolBuilder { return p.dur(setReadTimeout, d) }
+func (p *PoolBuilder) ReadTimeout(d time.Duration) *PoolBuilder { return p.dur(idReadTimeout, d) }
 
 // WriteTimeout sets how long writing a command may take; zero or negative
 // waits forever. Default: the read timeout.
-func (p *PoolBuilder) WriteTimeout(d time.Duration) *PoolBuilder { return p.dur(setWriteTimeout, d) }
+func (p *PoolBuilder) WriteTimeout(d time.Duration) *PoolBuilder { return p.dur(idWriteTimeout, d) }
 
 // MaxRetries sets the retries of a failed command; -1 disables them.
 // Default: 3 (go-redis).
-func (p *PoolBuilder) MaxRetries(n int) *PoolBuilder { return p.int(setMaxRetries, n) }
+func (p *PoolBuilder) MaxRetries(n int) *PoolBuilder { return p.int(idMaxRetries, n) }
 
 // RetryBackoff sets the shortest and longest wait between retries; zero or
 // negative means no wait. Defaults: 10ms and 1s (go-redis).
 func (p *PoolBuilder) RetryBackoff(minBackoff, maxBackoff time.Duration) *PoolBuilder {
-	p.dur(setMinRetryBackoff, minBackoff)
-	return p.dur(setMaxRetryBackoff, maxBackoff)
+	p.dur(idMinRetryBackoff, minBackoff)
+	return p.dur(idMaxRetryBackoff, maxBackoff)
 }
 
 // DialerRetries sets the dial attempts for one connection. Default: 5
 // (go-redis).
-func (p *PoolBuilder) DialerRetries(n int) *PoolBuilder { return p.int(setDialerRetries, n) }
+func (p *PoolBuilder) DialerRetries(n int) *PoolBuilder { return p.int(idDialerRetries, n) }
 
 // DialerRetryTimeout sets the wait between dial attempts; zero or negative
 // means no wait. Default: 100ms (go-redis).
 func (p *PoolBuilder) DialerRetryTimeout(d time.Duration) *PoolBuilder {
-	return p.dur(setDialerRetryTimeout, d)
+	return p.dur(idDialerRetryTimeout, d)
 }
 
 // ReadBufferSize sets the bytes of each connection's read buffer.
 // Default: go-redis's 32 KiB.
-func (p *PoolBuilder) ReadBufferSize(n int) *PoolBuilder { return p.int(setReadBufferSize, n) }
+func (p *PoolBuilder) ReadBufferSize(n int) *PoolBuilder { return p.int(idReadBufferSize, n) }
 
 // WriteBufferSize sets the bytes of each connection's write buffer.
 // Default: go-redis's 32 KiB.
-func (p *PoolBuilder) WriteBufferSize(n int) *PoolBuilder { return p.int(setWriteBufferSize, n) }
+func (p *PoolBuilder) WriteBufferSize(n int) *PoolBuilder { return p.int(idWriteBufferSize, n) }
 
 // ContextTimeout lets the deadline of a command's context bound the
 // command, besides the read and write timeouts. Default: false.
 func (p *PoolBuilder) ContextTimeout(on bool) *PoolBuilder {
-	p.setCode(setContextTimeoutEnabled, boolValue(on))
+	p.setCode(idContextTimeoutEnabled, boolValue(on))
 	return p
 }
 
@@ -135,8 +135,8 @@ func durationValue(d time.Duration) value {
 // would otherwise cap silently at its default pool size.
 func (r *resolution) checkPool() {
 	poolSize := 10 * runtime.GOMAXPROCS(0)
-	if r.has(setPoolSize) && r.vals[setPoolSize].n > 0 {
-		poolSize = r.vals[setPoolSize].int()
+	if r.has(idPoolSize) && r.vals[idPoolSize].n > 0 {
+		poolSize = r.vals[idPoolSize].int()
 	}
 	pair := func(small, big settingID, ok bool, problem string) {
 		if ok || !r.has(small) {
@@ -144,29 +144,29 @@ func (r *resolution) checkPool() {
 		}
 		r.fail(ErrConflict, settings[small].name, r.srcs[small].String(), "%s (%s); %s", problem, r.srcs[big], "lower it or raise the other")
 	}
-	if r.has(setMinIdleConns) {
-		pair(setMinIdleConns, setPoolSize, r.vals[setMinIdleConns].int() <= poolSize,
+	if r.has(idMinIdleConns) {
+		pair(idMinIdleConns, idPoolSize, r.vals[idMinIdleConns].int() <= poolSize,
 			"is above the pool size "+strconv.Itoa(poolSize))
 	}
-	if r.has(setMaxIdleConns) && r.has(setMinIdleConns) && r.vals[setMaxIdleConns].n > 0 {
-		pair(setMinIdleConns, setMaxIdleConns, r.vals[setMinIdleConns].n <= r.vals[setMaxIdleConns].n,
-			"is above max_idle_conns "+strconv.Itoa(r.vals[setMaxIdleConns].int()))
+	if r.has(idMaxIdleConns) && r.has(idMinIdleConns) && r.vals[idMaxIdleConns].n > 0 {
+		pair(idMinIdleConns, idMaxIdleConns, r.vals[idMinIdleConns].n <= r.vals[idMaxIdleConns].n,
+			"is above max_idle_conns "+strconv.Itoa(r.vals[idMaxIdleConns].int()))
 	}
-	if r.has(setMaxActiveConns) && r.has(setPoolSize) && r.vals[setMaxActiveConns].n > 0 {
-		pair(setPoolSize, setMaxActiveConns, r.vals[setPoolSize].n <= r.vals[setMaxActiveConns].n,
-			"is above max_active_conns "+strconv.Itoa(r.vals[setMaxActiveConns].int()))
+	if r.has(idMaxActiveConns) && r.has(idPoolSize) && r.vals[idMaxActiveConns].n > 0 {
+		pair(idPoolSize, idMaxActiveConns, r.vals[idPoolSize].n <= r.vals[idMaxActiveConns].n,
+			"is above max_active_conns "+strconv.Itoa(r.vals[idMaxActiveConns].int()))
 	}
-	if r.has(setMaxConcurrentDials) && r.has(setPoolSize) && r.vals[setPoolSize].n > 0 {
-		pair(setMaxConcurrentDials, setPoolSize, r.vals[setMaxConcurrentDials].n <= r.vals[setPoolSize].n,
+	if r.has(idMaxConcurrentDials) && r.has(idPoolSize) && r.vals[idPoolSize].n > 0 {
+		pair(idMaxConcurrentDials, idPoolSize, r.vals[idMaxConcurrentDials].n <= r.vals[idPoolSize].n,
 			"is above the pool size "+strconv.Itoa(poolSize))
 	}
-	if r.has(setMinRetryBackoff) && r.has(setMaxRetryBackoff) && r.vals[setMaxRetryBackoff].n > 0 {
-		pair(setMinRetryBackoff, setMaxRetryBackoff, r.vals[setMinRetryBackoff].n <= r.vals[setMaxRetryBackoff].n,
-			"is above max_retry_backoff "+settings[setMaxRetryBackoff].display(r.vals[setMaxRetryBackoff]))
+	if r.has(idMinRetryBackoff) && r.has(idMaxRetryBackoff) && r.vals[idMaxRetryBackoff].n > 0 {
+		pair(idMinRetryBackoff, idMaxRetryBackoff, r.vals[idMinRetryBackoff].n <= r.vals[idMaxRetryBackoff].n,
+			"is above max_retry_backoff "+settings[idMaxRetryBackoff].display(r.vals[idMaxRetryBackoff]))
 	}
-	if r.has(setConnMaxLifetimeJitter) && r.vals[setConnMaxLifetimeJitter].n > 0 {
-		pair(setConnMaxLifetimeJitter, setConnMaxLifetime,
-			r.has(setConnMaxLifetime) && r.vals[setConnMaxLifetimeJitter].n <= r.vals[setConnMaxLifetime].n,
+	if r.has(idConnMaxLifetimeJitter) && r.vals[idConnMaxLifetimeJitter].n > 0 {
+		pair(idConnMaxLifetimeJitter, idConnMaxLifetime,
+			r.has(idConnMaxLifetime) && r.vals[idConnMaxLifetimeJitter].n <= r.vals[idConnMaxLifetime].n,
 			"needs conn_max_lifetime at least as long")
 	}
 }

@@ -34,7 +34,7 @@ const (
 // the preset adds rules (TLS, the server's CA, the topology, idle time,
 // connection lifetime). Default: ProviderOSS, no preset.
 func (b *Builder) Provider(p Provider) *Builder {
-	b.setCode(setProvider, value{s: string(p)})
+	b.setCode(idProvider, value{s: string(p)})
 	return b
 }
 
@@ -116,9 +116,9 @@ const (
 
 var (
 	maintDisabledNotEnterprise = presetMaint{"disabled", "a Redis Enterprise / Redis Cloud feature; auto mode costs a failed handshake (and a DNS look-up per node) for every new connection elsewhere", linkMaintAutoCost}
-	identityMemorystore        = presetDefault{setDisableIdentity, "true", "Memorystore rejects CLIENT SETINFO: an error (and an error span) for every new connection", linkMemorystoreSetinfo}
-	identityAWS                = presetDefault{setDisableIdentity, "true", "ElastiCache and MemoryDB up to 7.1 reject CLIENT SETINFO; mid-handshake it can surface as a spurious NOAUTH", linkElastiCacheSetinfo}
-	lifetimeAWS                = presetDefault{setConnMaxLifetime, "11h", "with IAM authentication the server drops a connection after 12 hours; recycling it earlier avoids the error", linkElastiCacheIAM}
+	identityMemorystore        = presetDefault{idDisableIdentity, "true", "Memorystore rejects CLIENT SETINFO: an error (and an error span) for every new connection", linkMemorystoreSetinfo}
+	identityAWS                = presetDefault{idDisableIdentity, "true", "ElastiCache and MemoryDB up to 7.1 reject CLIENT SETINFO; mid-handshake it can surface as a spurious NOAUTH", linkElastiCacheSetinfo}
+	lifetimeAWS                = presetDefault{idConnMaxLifetime, "11h", "with IAM authentication the server drops a connection after 12 hours; recycling it earlier avoids the error", linkElastiCacheIAM}
 	needLifetimeAWS            = presetNeed{needLifetimeBelow, 12 * time.Hour, "IAM-authenticated connections are dropped at 12 hours", linkElastiCacheIAM}
 	needClusterMoved           = presetNeed{needCluster, 0, "a standalone client fails on the first MOVED from a cluster endpoint", linkClusterMoved}
 )
@@ -149,7 +149,7 @@ var presets = []preset{
 		maint:    maintDisabledNotEnterprise},
 	{provider: ProviderElastiCacheServerless, service: "Amazon ElastiCache Serverless",
 		defaults: []presetDefault{
-			{setTLS, "true", "serverless caches accept TLS connections only", linkServerlessTLS},
+			{idTLS, "true", "serverless caches accept TLS connections only", linkServerlessTLS},
 			identityAWS, lifetimeAWS,
 		},
 		needs: []presetNeed{
@@ -160,9 +160,9 @@ var presets = []preset{
 		maint: maintDisabledNotEnterprise},
 	{provider: ProviderMemoryDB, service: "Amazon MemoryDB",
 		defaults: []presetDefault{
-			{setTLS, "true", "MemoryDB encrypts in transit by default", linkMemoryDBTLS},
+			{idTLS, "true", "MemoryDB encrypts in transit by default", linkMemoryDBTLS},
 			identityAWS,
-			{setConnMaxLifetime, "11h", "with IAM authentication the server drops a connection after 12 hours", linkMemoryDBIAM},
+			{idConnMaxLifetime, "11h", "with IAM authentication the server drops a connection after 12 hours", linkMemoryDBIAM},
 		},
 		needs: []presetNeed{
 			{needCluster, 0, "MemoryDB always runs in cluster mode", linkMemoryDBCluster},
@@ -171,9 +171,9 @@ var presets = []preset{
 		maint: maintDisabledNotEnterprise},
 	{provider: ProviderAzure, service: "Azure Cache for Redis",
 		defaults: []presetDefault{
-			{setTLS, "true", "the TLS port 6380 is the one enabled by default; the plain port 6379 is off", linkAzureTLS},
-			{setDisableIdentity, "true", "Azure Cache for Redis runs Redis 6, which does not know CLIENT SETINFO", linkAzureVersion},
-			{setConnMaxIdleTime, "5m", "Azure closes connections idle for 10 minutes", linkAzureIdle},
+			{idTLS, "true", "the TLS port 6380 is the one enabled by default; the plain port 6379 is off", linkAzureTLS},
+			{idDisableIdentity, "true", "Azure Cache for Redis runs Redis 6, which does not know CLIENT SETINFO", linkAzureVersion},
+			{idConnMaxIdleTime, "5m", "Azure closes connections idle for 10 minutes", linkAzureIdle},
 		},
 		needs: []presetNeed{{needIdleBelow, 10 * time.Minute, "Azure closes connections idle for 10 minutes", linkAzureIdle}},
 		maint: maintDisabledNotEnterprise},
@@ -181,13 +181,13 @@ var presets = []preset{
 		needs: []presetNeed{{needPrivateCA, 0, "TLS databases present certificates signed by Redis Cloud's own CA, downloaded from the console", linkRedisCloudTLS}},
 		maint: presetMaint{"auto", "Redis Cloud and Redis Software send maintenance notifications (smart client handoffs); go-redis's auto mode uses them", linkMaintRedisCloud}},
 	{provider: ProviderUpstash, service: "Upstash Redis",
-		defaults: []presetDefault{{setTLS, "true", "Upstash databases accept TLS connections (rediss://)", linkUpstashTLS}},
+		defaults: []presetDefault{{idTLS, "true", "Upstash databases accept TLS connections (rediss://)", linkUpstashTLS}},
 		needs:    []presetNeed{{needTLSOnly, 0, "Upstash databases accept TLS connections only", linkUpstashTLS}},
 		maint:    maintDisabledNotEnterprise},
 	{provider: ProviderHeroku, service: "Heroku Key-Value Store (Heroku Redis)",
 		defaults: []presetDefault{
-			{setTLS, "true", "Heroku Redis 6 and later require TLS", linkHerokuTLS},
-			{setConnMaxIdleTime, "4m", "Heroku Redis closes connections idle for 300 seconds by default", linkHerokuTimeout},
+			{idTLS, "true", "Heroku Redis 6 and later require TLS", linkHerokuTLS},
+			{idConnMaxIdleTime, "4m", "Heroku Redis closes connections idle for 300 seconds by default", linkHerokuTimeout},
 		},
 		needs: []presetNeed{
 			{needTLSOnly, 0, "Heroku Redis 6 and later require TLS", linkHerokuTLS},
@@ -219,13 +219,13 @@ func providerNames() string {
 // setting the preset gives and nothing above the profile gave takes the
 // preset's value, with the source "<provider> preset".
 func (r *resolution) applyPreset() {
-	if !r.has(setProvider) || r.broken(setProvider) {
+	if !r.has(idProvider) || r.broken(idProvider) {
 		return
 	}
-	p := lookupPreset(Provider(r.vals[setProvider].s))
+	p := lookupPreset(Provider(r.vals[idProvider].s))
 	if p == nil {
-		r.fail(ErrInvalidValue, "provider", r.srcs[setProvider].String(),
-			"unknown provider %s; use one of %s", quote(r.vals[setProvider].s), providerNames())
+		r.fail(ErrInvalidValue, "provider", r.srcs[idProvider].String(),
+			"unknown provider %s; use one of %s", quote(r.vals[idProvider].s), providerNames())
 		return
 	}
 	r.preset = p
@@ -244,7 +244,7 @@ func (r *resolution) applyPreset() {
 		r.vals[d.id], r.srcs[d.id], r.rung[d.id] = v, src, rungDefault
 	}
 	// Maintenance notifications: the preset's choice, over the profile's.
-	if id := setMaintNotifications; (!r.has(id) || r.srcs[id].Kind == SourceDefault) && !r.broken(id) {
+	if id := idMaintNotifications; (!r.has(id) || r.srcs[id].Kind == SourceDefault) && !r.broken(id) {
 		if v, problem := settings[id].parse(p.maint.mode); problem == "" {
 			r.vals[id], r.srcs[id], r.rung[id] = v, src, rungDefault
 		}
@@ -314,15 +314,15 @@ func (r *resolution) enforcePreset() {
 		r.warn("%s: %s (refused in staging and production)", source, msg)
 	}
 	name := string(p.provider)
-	tlsOn := r.vals[setTLS].bool()
+	tlsOn := r.vals[idTLS].bool()
 	for _, n := range p.needs {
 		switch n.kind {
 		case needTLSOnly:
-			if !tlsOn && !r.broken(setTLS) {
-				report("tls", r.srcOf(setTLS), "%s: %s; set %s=true or use a rediss:// URL", name, n.reason, EnvTLS)
+			if !tlsOn && !r.broken(idTLS) {
+				report("tls", r.srcOf(idTLS), "%s: %s; set %s=true or use a rediss:// URL", name, n.reason, EnvTLS)
 			}
 		case needPrivateCA:
-			if tlsOn && !r.has(setTLSCAFile) && r.caPEM == nil && !r.pinned() && !r.broken(setTLSCAFile) {
+			if tlsOn && !r.has(idTLSCAFile) && r.caPEM == nil && !r.pinned() && !r.broken(idTLSCAFile) {
 				report("tls_ca_file", EnvTLSCAFile+" (unset)", "%s: %s; set %s (or %s) to that CA", name, n.reason, EnvTLSCAFile, EnvCACertSecret)
 			}
 		case needCluster:
@@ -330,43 +330,43 @@ func (r *resolution) enforcePreset() {
 				report("cluster_nodes", EnvClusterNodes+" (unset)", "%s: %s; set %s to the discovery endpoint (host:port), or use a cluster URL", name, n.reason, EnvClusterNodes)
 			}
 		case needIdleBelow:
-			d := r.vals[setConnMaxIdleTime]
-			if !r.broken(setConnMaxIdleTime) && (!r.has(setConnMaxIdleTime) || d.n <= 0 || d.duration() >= n.limit) {
-				report("conn_max_idle_time", r.srcOf(setConnMaxIdleTime), "%s: %s; set %s below %s", name, n.reason, EnvConnMaxIdleTime, formatDuration(n.limit))
+			d := r.vals[idConnMaxIdleTime]
+			if !r.broken(idConnMaxIdleTime) && (!r.has(idConnMaxIdleTime) || d.n <= 0 || d.duration() >= n.limit) {
+				report("conn_max_idle_time", r.srcOf(idConnMaxIdleTime), "%s: %s; set %s below %s", name, n.reason, EnvConnMaxIdleTime, formatDuration(n.limit))
 			}
 		case needLifetimeBelow:
-			d := r.vals[setConnMaxLifetime]
-			if !r.broken(setConnMaxLifetime) && (!r.has(setConnMaxLifetime) || d.n <= 0 || d.duration() >= n.limit) {
-				report("conn_max_lifetime", r.srcOf(setConnMaxLifetime), "%s: %s; set %s below %s", name, n.reason, EnvConnMaxLifetime, formatDuration(n.limit))
+			d := r.vals[idConnMaxLifetime]
+			if !r.broken(idConnMaxLifetime) && (!r.has(idConnMaxLifetime) || d.n <= 0 || d.duration() >= n.limit) {
+				report("conn_max_lifetime", r.srcOf(idConnMaxLifetime), "%s: %s; set %s below %s", name, n.reason, EnvConnMaxLifetime, formatDuration(n.limit))
 			}
 		case needPinOrCA:
-			if tlsOn && !r.pinned() && !r.privateCA() && !r.broken(setTLSVerify) {
-				report("tls_verify", r.srcOf(setTLSVerify), "%s: %s; set %s=pinned and %s to its SHA-256 (redisconfig check prints it)", name, n.reason, EnvTLSVerify, EnvTLSPinSHA256)
+			if tlsOn && !r.pinned() && !r.privateCA() && !r.broken(idTLSVerify) {
+				report("tls_verify", r.srcOf(idTLSVerify), "%s: %s; set %s=pinned and %s to its SHA-256 (redisconfig check prints it)", name, n.reason, EnvTLSVerify, EnvTLSPinSHA256)
 			}
 		case needNoReplicaPortInCluster:
 			if r.topology != TopologyCluster {
 				continue
 			}
-			for _, a := range strings.Split(r.vals[setClusterNodes].s, ",") {
+			for _, a := range strings.Split(r.vals[idClusterNodes].s, ",") {
 				if _, port, err := net.SplitHostPort(a); err == nil && port == "6380" {
-					report("cluster_nodes", r.srcOf(setClusterNodes), "%s: %s; seed the cluster client with the primary endpoint's port 6379", name, n.reason)
+					report("cluster_nodes", r.srcOf(idClusterNodes), "%s: %s; seed the cluster client with the primary endpoint's port 6379", name, n.reason)
 					break
 				}
 			}
 		}
 	}
-	if p.maint.mode == "disabled" && r.vals[setMaintNotifications].s == "enabled" && !r.broken(setMaintNotifications) {
-		report("maint_notifications", r.srcOf(setMaintNotifications), "%s: the service does not send maintenance notifications, and enabled fails every connection whose handshake they cannot join; set %s=disabled (or auto)", name, EnvMaintNotifications)
+	if p.maint.mode == "disabled" && r.vals[idMaintNotifications].s == "enabled" && !r.broken(idMaintNotifications) {
+		report("maint_notifications", r.srcOf(idMaintNotifications), "%s: the service does not send maintenance notifications, and enabled fails every connection whose handshake they cannot join; set %s=disabled (or auto)", name, EnvMaintNotifications)
 	}
-	if !r.vals[setDisableIdentity].bool() && r.has(setDisableIdentity) && p.rejectsSetinfo() {
-		r.warn("%s: %s; the server will reject CLIENT SETINFO on every new connection", r.srcOf(setDisableIdentity), name)
+	if !r.vals[idDisableIdentity].bool() && r.has(idDisableIdentity) && p.rejectsSetinfo() {
+		r.warn("%s: %s; the server will reject CLIENT SETINFO on every new connection", r.srcOf(idDisableIdentity), name)
 	}
 }
 
 // rejectsSetinfo reports whether the preset turns CLIENT SETINFO off.
 func (p *preset) rejectsSetinfo() bool {
 	for _, d := range p.defaults {
-		if d.id == setDisableIdentity {
+		if d.id == idDisableIdentity {
 			return true
 		}
 	}
@@ -411,19 +411,19 @@ func presetTable() string {
 // endpoint serves a cluster, and the client fails on the first MOVED.
 // Whatever the preset, since the name says it.
 func (r *resolution) checkConfigurationEndpoint() {
-	if r.topology != TopologyStandalone || !r.has(setHost) {
+	if r.topology != TopologyStandalone || !r.has(idHost) {
 		return
 	}
-	h := strings.ToLower(strings.TrimSuffix(r.vals[setHost].s, "."))
+	h := strings.ToLower(strings.TrimSuffix(r.vals[idHost].s, "."))
 	if !strings.HasPrefix(h, "clustercfg.") || !strings.HasSuffix(h, ".amazonaws.com") {
 		return
 	}
 	msg := fmt.Sprintf("%s is an ElastiCache or MemoryDB configuration endpoint, which serves a Redis Cluster: a standalone client fails on the first MOVED; set %s=%s instead",
-		quote(h), EnvClusterNodes, net.JoinHostPort(r.vals[setHost].s, strconv.Itoa(r.vals[setPort].int())))
+		quote(h), EnvClusterNodes, net.JoinHostPort(r.vals[idHost].s, strconv.Itoa(r.vals[idPort].int())))
 	switch r.outcome(RulePresetNeeds) {
 	case fail:
-		r.fail(ErrRule, "host", r.srcs[setHost].String(), "%s", msg)
+		r.fail(ErrRule, "host", r.srcs[idHost].String(), "%s", msg)
 	case warn:
-		r.warn("%s: %s", r.srcs[setHost], msg)
+		r.warn("%s: %s", r.srcs[idHost], msg)
 	}
 }

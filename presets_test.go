@@ -221,7 +221,7 @@ func TestPresetsInEveryEnvironment(t *testing.T) {
 				t.Parallel()
 				cfg, err := New().WithEnv(maps.Clone(vars)).Environment(env).Build(context.Background())
 				require.NoError(t, err)
-				assert.Equal(t, string(p.provider), cfg.vals[setProvider].s)
+				assert.Equal(t, string(p.provider), cfg.vals[idProvider].s)
 			})
 		}
 	}

@@ -117,12 +117,12 @@ func (f *filePassword) credentials(context.Context) (string, string, error) {
 // passwordFile returns the reloading password when the password came from
 // a file (a _FILE variable or Connection().PasswordFile), or nil.
 func (r *resolution) passwordFile(b *Builder, username string, first Secret) *filePassword {
-	src := r.srcs[setPassword]
+	src := r.srcs[idPassword]
 	if src.Kind != SourceFile || src.Path == "" {
 		return nil
 	}
 	path := src.Path
-	def := &settings[setPassword]
+	def := &settings[idPassword]
 	load := func() (string, error) {
 		text, problem := readSecretFile(context.Background(), path, fileKindPassword)
 		if problem == "" {
@@ -151,12 +151,12 @@ func (r *resolution) passwordFile(b *Builder, username string, first Secret) *fi
 // go-redis fills the name in per node, out of reach, and the CA file is
 // then read once, at Build.
 func (r *resolution) reloadingCA(b *Builder, cfg *tls.Config) {
-	if cfg == nil || cfg.RootCAs == nil || r.caPEM != nil || !r.has(setTLSCAFile) || cfg.ServerName == "" || cfg.InsecureSkipVerify {
+	if cfg == nil || cfg.RootCAs == nil || r.caPEM != nil || !r.has(idTLSCAFile) || cfg.ServerName == "" || cfg.InsecureSkipVerify {
 		return
 	}
 	pool := cfg.RootCAs
-	src := r.srcs[setTLSCAFile]
-	path := r.vals[setTLSCAFile].s
+	src := r.srcs[idTLSCAFile]
+	path := r.vals[idTLSCAFile].s
 	load := func() (*x509.CertPool, error) {
 		data, problem := readFile(context.Background(), path, fileKindCA)
 		if problem == "" {

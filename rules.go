@@ -187,15 +187,15 @@ func rulesTable() string {
 // that value's error is already recorded, and a rule about it would
 // contradict the input.
 func (r *resolution) enforceRules() {
-	tlsOn := r.vals[setTLS].bool()
-	tlsKnown := !r.broken(setTLS)
-	if r.vals[setTLSSkipVerify].bool() && tlsOn {
+	tlsOn := r.vals[idTLS].bool()
+	tlsKnown := !r.broken(idTLS)
+	if r.vals[idTLSSkipVerify].bool() && tlsOn {
 		switch r.outcome(RuleVerifyCertificates) {
 		case fail:
-			r.failAt(ErrRule, "tls_insecure_skip_verify", r.srcs[setTLSSkipVerify],
+			r.failAt(ErrRule, "tls_insecure_skip_verify", r.srcs[idTLSSkipVerify],
 				"%s never skips certificate verification; remove it and trust the server's CA with %s", r.env, EnvTLSCAFile)
 		case warn:
-			r.warn("%s skips TLS certificate verification; this is refused in staging and production", r.srcs[setTLSSkipVerify])
+			r.warn("%s skips TLS certificate verification; this is refused in staging and production", r.srcs[idTLSSkipVerify])
 		}
 	}
 	if r.creds.needsTLS() && !tlsOn && tlsKnown {
@@ -214,13 +214,13 @@ func (r *resolution) enforceRules() {
 	r.checkLoopback()
 	if !tlsOn && tlsKnown && r.outcome(RuleTLSRequired) == fail {
 		src := EnvTLS + " (unset)"
-		if r.has(setTLS) {
-			src = r.srcs[setTLS].String()
+		if r.has(idTLS) {
+			src = r.srcs[idTLS].String()
 		}
 		r.fail(ErrRule, "tls", src,
 			"%s requires TLS; set %s=true or use a rediss:// URL, or call Relax(RuleTLSRequired, reason)", r.env, EnvTLS)
 	}
-	if !r.creds.present() && !r.broken(setPassword) && r.outcome(RuleCredentialsRequired) == fail {
+	if !r.creds.present() && !r.broken(idPassword) && r.outcome(RuleCredentialsRequired) == fail {
 		r.fail(ErrMissing, "password", EnvPassword+" (unset)",
 			"%s requires credentials; set %s or %s (or a password in %s), or call Relax(RuleCredentialsRequired, reason)",
 			r.env, EnvPassword, EnvPasswordFile, EnvURL)
@@ -232,13 +232,13 @@ func (r *resolution) checkLoopback() {
 	if r.outcome(RuleNoLoopback) != fail {
 		return
 	}
-	id := map[Topology]settingID{TopologyStandalone: setHost, TopologyCluster: setClusterNodes, TopologySentinel: setSentinelNodes}[r.topology]
+	id := map[Topology]settingID{TopologyStandalone: idHost, TopologyCluster: idClusterNodes, TopologySentinel: idSentinelNodes}[r.topology]
 	var hosts []string
 	switch {
-	case r.topology == TopologyStandalone && r.has(setSocket):
-		id, hosts = setSocket, []string{""}
-	case r.topology == TopologyStandalone && r.has(setHost):
-		hosts = []string{r.vals[setHost].s}
+	case r.topology == TopologyStandalone && r.has(idSocket):
+		id, hosts = idSocket, []string{""}
+	case r.topology == TopologyStandalone && r.has(idHost):
+		hosts = []string{r.vals[idHost].s}
 	default:
 		hosts = listHosts(r.vals[id].s)
 	}
@@ -249,7 +249,7 @@ func (r *resolution) checkLoopback() {
 		if h == "" || isLoopback(h) {
 			what := quote(h)
 			if h == "" {
-				what = "unix socket " + quote(r.vals[setSocket].s)
+				what = "unix socket " + quote(r.vals[idSocket].s)
 			}
 			r.failAt(ErrRule, settings[id].name, r.srcs[id],
 				"%s does not connect to a loopback address or unix socket (%s); point it at the real Redis, or call Relax(RuleNoLoopback, reason)",

@@ -207,7 +207,7 @@ func (s *scrubber) error(err error) error {
 // rotating secret's current value), the sentinel password. A new kind of
 // secret (a token) belongs here, so that the scrubber knows it.
 func (c *Config) knownSecrets() []string {
-	secrets := []string{c.creds.password.Reveal(), c.vals[setPassword].sec.Reveal(), c.vals[setSentinelPassword].sec.Reveal()}
+	secrets := []string{c.creds.password.Reveal(), c.vals[idPassword].sec.Reveal(), c.vals[idSentinelPassword].sec.Reveal()}
 	if rt := c.creds.rotator; rt != nil {
 		rt.mu.Lock()
 		secrets = append(secrets, rt.value)
@@ -233,7 +233,7 @@ func (c *Config) scrubber() *scrubber {
 		if sec == "" {
 			continue
 		}
-		for _, user := range []string{c.creds.username, c.vals[setSentinelUsername].s} {
+		for _, user := range []string{c.creds.username, c.vals[idSentinelUsername].s} {
 			pair := []byte(user + ":" + sec)
 			s.forms = append(s.forms, base64.StdEncoding.EncodeToString(pair), base64.RawStdEncoding.EncodeToString(pair))
 		}

@@ -140,7 +140,7 @@ func (s *SecretsBuilder) Source(src SecretSource) *SecretsBuilder {
 // PasswordSecret names the secret holding the password
 // (REDIS_PASSWORD_SECRET).
 func (s *SecretsBuilder) PasswordSecret(name string) *SecretsBuilder {
-	s.setCode(setPasswordSecret, value{s: name})
+	s.setCode(idPasswordSecret, value{s: name})
 	return s
 }
 
@@ -148,14 +148,14 @@ func (s *SecretsBuilder) PasswordSecret(name string) *SecretsBuilder {
 // (REDIS_AUTH_TOKEN_SECRET), sent as the password and only over TLS
 // outside development.
 func (s *SecretsBuilder) AuthTokenSecret(name string) *SecretsBuilder {
-	s.setCode(setAuthTokenSecret, value{s: name})
+	s.setCode(idAuthTokenSecret, value{s: name})
 	return s
 }
 
 // CACertSecret names the secret holding the PEM CA bundle
 // (REDIS_CA_CERT_SECRET).
 func (s *SecretsBuilder) CACertSecret(name string) *SecretsBuilder {
-	s.setCode(setCACertSecret, value{s: name})
+	s.setCode(idCACertSecret, value{s: name})
 	return s
 }
 
@@ -178,7 +178,7 @@ func (s *SecretsBuilder) CACert(name string) *SecretsBuilder { return s.CACertSe
 // Timeout bounds the fetching of all secrets at Build (they are fetched
 // concurrently) and each refresh. Default: the profile's.
 func (s *SecretsBuilder) Timeout(d time.Duration) *SecretsBuilder {
-	s.setCode(setSecretsTimeout, durationValue(d))
+	s.setCode(idSecretsTimeout, durationValue(d))
 	return s
 }
 
@@ -186,7 +186,7 @@ func (s *SecretsBuilder) Timeout(d time.Duration) *SecretsBuilder {
 // again for new connections; zero or negative reads it once, at Build.
 // Default: 5 minutes.
 func (s *SecretsBuilder) Refresh(d time.Duration) *SecretsBuilder {
-	s.setCode(setSecretsRefresh, durationValue(d))
+	s.setCode(idSecretsRefresh, durationValue(d))
 	return s
 }
 
@@ -199,7 +199,7 @@ func (s *SecretsBuilder) OnRefreshError(fn func(secret string, err error)) *Secr
 
 // The secrets a source can supply, their settings and default names.
 // secretNames are the settings that name a secret, in the table's order.
-var secretNames = []settingID{setPasswordSecret, setAuthTokenSecret, setCACertSecret}
+var secretNames = []settingID{idPasswordSecret, idAuthTokenSecret, idCACertSecret}
 
 // fetchedSecret is the outcome of fetching one secret at Build.
 type fetchedSecret struct {
@@ -222,7 +222,7 @@ func (b *Builder) fetchSecrets(ctx context.Context, r *resolution) map[settingID
 		}
 		return nil
 	}
-	timeout := r.vals[setSecretsTimeout].duration()
+	timeout := r.vals[idSecretsTimeout].duration()
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 
@@ -310,21 +310,21 @@ func secretProblem(err error, timeout time.Duration) string {
 // service's own variables override a secret the generic rung names, and a
 // secret and a variable on one rung with different values are a conflict.
 func (r *resolution) applySecrets(fetched map[settingID]*fetchedSecret) {
-	pw, token := fetched[setPasswordSecret], fetched[setAuthTokenSecret]
+	pw, token := fetched[idPasswordSecret], fetched[idAuthTokenSecret]
 	switch {
 	case pw != nil && token != nil:
 		r.fail(ErrConflict, "password", "secret "+quote(pw.name)+" and secret "+quote(token.name),
 			"give two credentials; keep the password or the auth token")
 	case token != nil:
-		if r.placeSecret(setPassword, setAuthTokenSecret, token) {
+		if r.placeSecret(idPassword, idAuthTokenSecret, token) {
 			r.tokenAuth, r.rotating = true, token
 		}
 	case pw != nil:
-		if r.placeSecret(setPassword, setPasswordSecret, pw) {
+		if r.placeSecret(idPassword, idPasswordSecret, pw) {
 			r.rotating = pw
 		}
 	}
-	if ca := fetched[setCACertSecret]; ca != nil {
+	if ca := fetched[idCACertSecret]; ca != nil {
 		r.applyCASecret(ca)
 	}
 }
@@ -373,26 +373,26 @@ func (r *resolution) showSecretName(nameID settingID, f *fetchedSecret) {
 func (r *resolution) applyCASecret(ca *fetchedSecret) {
 	src := "secret " + quote(ca.name)
 	switch {
-	case !r.vals[setTLS].bool() && !ca.explicit:
+	case !r.vals[idTLS].bool() && !ca.explicit:
 		r.warn("%s holds a CA bundle but TLS is off; it is not used", src)
 		return
-	case !r.vals[setTLS].bool():
-		r.fail(ErrConflict, "ca_cert_secret", r.srcs[setCACertSecret].String(),
+	case !r.vals[idTLS].bool():
+		r.fail(ErrConflict, "ca_cert_secret", r.srcs[idCACertSecret].String(),
 			"names a CA bundle but TLS is off; set %s=true (or use a rediss:// URL), or remove it", EnvTLS)
 		return
 	}
-	if r.has(setTLSCAFile) {
-		if r.rung[setTLSCAFile] < r.secretRung(setCACertSecret) {
-			r.warn("%s is not used: %s overrides it", src, r.srcs[setTLSCAFile])
+	if r.has(idTLSCAFile) {
+		if r.rung[idTLSCAFile] < r.secretRung(idCACertSecret) {
+			r.warn("%s is not used: %s overrides it", src, r.srcs[idTLSCAFile])
 			return
 		}
-		r.conflict("tls_ca_file", Source{Kind: SourceSecret, Name: src}, r.srcs[setTLSCAFile], "give two CA bundles")
+		r.conflict("tls_ca_file", Source{Kind: SourceSecret, Name: src}, r.srcs[idTLSCAFile], "give two CA bundles")
 		if r.strict() {
 			return
 		}
 	}
 	r.caPEM, r.caSource = []byte(ca.value.Reveal()), src
-	r.showSecretName(setCACertSecret, ca)
+	r.showSecretName(idCACertSecret, ca)
 }
 
 // rotator hands go-redis the current password for every new connection,

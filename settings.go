@@ -34,104 +34,104 @@ import (
 type settingID int
 
 const (
-	setHost settingID = iota
-	setPort
-	setSocket
-	setDB
-	setUsername
-	setPassword
-	setClientName
-	setProtocol
-	setProvider    // issue 14: presets.go
-	setAddressFrom // issue 14: kubernetes.go
+	idHost settingID = iota
+	idPort
+	idSocket
+	idDB
+	idUsername
+	idPassword
+	idClientName
+	idProtocol
+	idProvider    // issue 14: presets.go
+	idAddressFrom // issue 14: kubernetes.go
 
-	setTLS
-	setTLSCAFile
-	setTLSCertFile
-	setTLSKeyFile
-	setTLSServerName
-	setTLSMinVersion
-	setTLSSkipVerify
-	setTLSVerify // issue 14: tlsverify.go
-	setTLSPins   // issue 14: tlsverify.go
+	idTLS
+	idTLSCAFile
+	idTLSCertFile
+	idTLSKeyFile
+	idTLSServerName
+	idTLSMinVersion
+	idTLSSkipVerify
+	idTLSVerify // issue 14: tlsverify.go
+	idTLSPins   // issue 14: tlsverify.go
 
-	setPoolSize
-	setMinIdleConns
-	setMaxIdleConns
-	setMaxActiveConns
-	setMaxConcurrentDials
-	setPoolFIFO
-	setPoolTimeout
-	setConnMaxIdleTime
-	setConnMaxLifetime
-	setConnMaxLifetimeJitter
-	setDialTimeout
-	setReadTimeout
-	setWriteTimeout
-	setMaxRetries
-	setMinRetryBackoff
-	setMaxRetryBackoff
-	setDialerRetries
-	setDialerRetryTimeout
-	setContextTimeoutEnabled
-	setReadBufferSize
-	setWriteBufferSize
-	setDisableIdentity
-	setIdentitySuffix
-	setUnstableResp3
-	setFailingTimeoutSeconds
+	idPoolSize
+	idMinIdleConns
+	idMaxIdleConns
+	idMaxActiveConns
+	idMaxConcurrentDials
+	idPoolFIFO
+	idPoolTimeout
+	idConnMaxIdleTime
+	idConnMaxLifetime
+	idConnMaxLifetimeJitter
+	idDialTimeout
+	idReadTimeout
+	idWriteTimeout
+	idMaxRetries
+	idMinRetryBackoff
+	idMaxRetryBackoff
+	idDialerRetries
+	idDialerRetryTimeout
+	idContextTimeoutEnabled
+	idReadBufferSize
+	idWriteBufferSize
+	idDisableIdentity
+	idIdentitySuffix
+	idUnstableResp3
+	idFailingTimeoutSeconds
 
 	// go-redis v9.23 (issue 13): the pipeline pool and maintenance
 	// notifications. Their setters and rules are in platform.go.
-	setPipelinePoolSize
-	setPipelineReadBufferSize
-	setPipelineWriteBufferSize
-	setMaintNotifications
-	setMaintEndpointType
-	setMaintRelaxedTimeout
-	setMaintHandoffTimeout
+	idPipelinePoolSize
+	idPipelineReadBufferSize
+	idPipelineWriteBufferSize
+	idMaintNotifications
+	idMaintEndpointType
+	idMaintRelaxedTimeout
+	idMaintHandoffTimeout
 
-	setClusterNodes
-	setMaxRedirects
-	setReadOnly
-	setRouteByLatency
-	setRouteByLatencyTolerance // go-redis v9.23 (issue 13)
-	setRouteRandomly
-	setSentinelMaster
-	setSentinelNodes
-	setSentinelUsername
-	setSentinelPassword
-	setReplicaOnly
-	setUseDisconnectedReplicas
+	idClusterNodes
+	idMaxRedirects
+	idReadOnly
+	idRouteByLatency
+	idRouteByLatencyTolerance // go-redis v9.23 (issue 13)
+	idRouteRandomly
+	idSentinelMaster
+	idSentinelNodes
+	idSentinelUsername
+	idSentinelPassword
+	idReplicaOnly
+	idUseDisconnectedReplicas
 
-	setPasswordSecret
-	setAuthTokenSecret
-	setCACertSecret
-	setSecretsTimeout
-	setSecretsRefresh
+	idPasswordSecret
+	idAuthTokenSecret
+	idCACertSecret
+	idSecretsTimeout
+	idSecretsRefresh
 
 	// cloudauth: token authentication (authmethod.go, token.go)
-	setAuth
-	setAuthReauth
-	setAWSUserID
-	setAWSCacheName
-	setAWSRegion
-	setAWSServerless
-	setAWSService
-	setAzureObjectID
-	setGCPImpersonate
+	idAuth
+	idAuthReauth
+	idAWSUserID
+	idAWSCacheName
+	idAWSRegion
+	idAWSServerless
+	idAWSService
+	idAzureObjectID
+	idGCPImpersonate
 
-	setConnectTimeout
-	setCertExpiryWarning
+	idConnectTimeout
+	idCertExpiryWarning
 
 	numSettings
 )
 
-// kind says how a setting's text parses and how its value prints.
-type kind int
+// valueKind says how a setting's text parses and how its value prints.
+type valueKind int
 
 const (
-	kindString kind = iota
+	kindString valueKind = iota
 	kindHost
 	kindSecret
 	kindPath
@@ -165,7 +165,7 @@ type settingDef struct {
 	urls   grammar  // the URL grammars that take param (zero: all)
 	topos  topoMask // the topologies the setting means something in (zero: all)
 	method string   // the code setter, for errors and provenance
-	kind   kind
+	kind   valueKind
 	// min and max bound ints; for durations, min 0 means "positive only".
 	min, max int64
 	// disable: for durations, zero or negative means "disabled" (-1 in
@@ -192,99 +192,99 @@ type settingDef struct {
 const maxInt32 = math.MaxInt32
 
 var settings = [numSettings]settingDef{
-	setHost:       {name: "host", env: EnvHost, topos: topoStandalone, method: "Connection().Host", kind: kindHost, doc: "host name or IP address"},
-	setPort:       {name: "port", env: EnvPort, topos: topoStandalone, method: "Connection().Port", kind: kindInt, min: 1, max: 65535, validate: portDigits, doc: "TCP port (default 6379)"},
-	setSocket:     {name: "socket", topos: topoStandalone, method: "Connection().UnixSocket", kind: kindPath, doc: "unix socket path (unix:// URL or code)"},
-	setDB:         {name: "db", env: EnvDB, param: "db", urls: grammarStandalone | grammarFailover, topos: topoStandalone | topoSentinel, method: "Connection().DB", kind: kindInt, min: 0, max: maxInt32, apply: func(o *redis.UniversalOptions, v value) { o.DB = v.int() }, doc: "database number"},
-	setUsername:   {name: "username", env: EnvUsername, param: "username", urls: grammarFailover, method: "Connection().Username", kind: kindString, apply: func(o *redis.UniversalOptions, v value) { o.Username = v.s }, doc: "ACL user name"},
-	setPassword:   {name: "password", env: EnvPassword, file: true, param: "password", urls: grammarFailover, method: "Connection().Password", kind: kindSecret, doc: "password; REDIS_PASSWORD_FILE reads it from a file"},
-	setClientName: {name: "client_name", env: EnvClientName, param: "client_name", method: "Connection().ClientName", kind: kindString, validate: clientNameChars, apply: func(o *redis.UniversalOptions, v value) { o.ClientName = v.s }, doc: "CLIENT SETNAME (default: the service name)"},
-	setProtocol:   {name: "protocol", env: EnvProtocol, param: "protocol", method: "Connection().Protocol", kind: kindInt, min: 2, max: 3, apply: func(o *redis.UniversalOptions, v value) { o.Protocol = v.int() }, doc: "RESP version, 2 or 3 (go-redis default 3)"},
+	idHost:       {name: "host", env: EnvHost, topos: topoStandalone, method: "Connection().Host", kind: kindHost, doc: "host name or IP address"},
+	idPort:       {name: "port", env: EnvPort, topos: topoStandalone, method: "Connection().Port", kind: kindInt, min: 1, max: 65535, validate: portDigits, doc: "TCP port (default 6379)"},
+	idSocket:     {name: "socket", topos: topoStandalone, method: "Connection().UnixSocket", kind: kindPath, doc: "unix socket path (unix:// URL or code)"},
+	idDB:         {name: "db", env: EnvDB, param: "db", urls: grammarStandalone | grammarFailover, topos: topoStandalone | topoSentinel, method: "Connection().DB", kind: kindInt, min: 0, max: maxInt32, apply: func(o *redis.UniversalOptions, v value) { o.DB = v.int() }, doc: "database number"},
+	idUsername:   {name: "username", env: EnvUsername, param: "username", urls: grammarFailover, method: "Connection().Username", kind: kindString, apply: func(o *redis.UniversalOptions, v value) { o.Username = v.s }, doc: "ACL user name"},
+	idPassword:   {name: "password", env: EnvPassword, file: true, param: "password", urls: grammarFailover, method: "Connection().Password", kind: kindSecret, doc: "password; REDIS_PASSWORD_FILE reads it from a file"},
+	idClientName: {name: "client_name", env: EnvClientName, param: "client_name", method: "Connection().ClientName", kind: kindString, validate: clientNameChars, apply: func(o *redis.UniversalOptions, v value) { o.ClientName = v.s }, doc: "CLIENT SETNAME (default: the service name)"},
+	idProtocol:   {name: "protocol", env: EnvProtocol, param: "protocol", method: "Connection().Protocol", kind: kindInt, min: 2, max: 3, apply: func(o *redis.UniversalOptions, v value) { o.Protocol = v.int() }, doc: "RESP version, 2 or 3 (go-redis default 3)"},
 
 	// issue 14: presets.go and kubernetes.go validate these two.
-	setProvider:    {name: "provider", env: EnvProvider, method: "Connection().Provider", kind: kindString, doc: "managed-service preset: oss (default), memorystore, elasticache, ... (see \"Provider presets\")"},
-	setAddressFrom: {name: "address_from", env: EnvAddressFrom, topos: topoStandalone, method: "Connection().AddressFrom", kind: kindString, doc: "kubernetes (or kubernetes:SERVICE): take host and port from Kubernetes service links"},
+	idProvider:    {name: "provider", env: EnvProvider, method: "Connection().Provider", kind: kindString, doc: "managed-service preset: oss (default), memorystore, elasticache, ... (see \"Provider presets\")"},
+	idAddressFrom: {name: "address_from", env: EnvAddressFrom, topos: topoStandalone, method: "Connection().AddressFrom", kind: kindString, doc: "kubernetes (or kubernetes:SERVICE): take host and port from Kubernetes service links"},
 
-	setTLS:           {name: "tls", env: EnvTLS, alias: EnvSSL, method: "TLS().Enable", kind: kindBool, doc: "connect over TLS (rediss:// sets it)"},
-	setTLSCAFile:     {name: "tls_ca_file", env: EnvTLSCAFile, method: "TLS().CAFile", tlsOnly: true, kind: kindPath, doc: "PEM bundle of CAs to trust instead of the system roots"},
-	setTLSCertFile:   {name: "tls_cert_file", env: EnvTLSCertFile, method: "TLS().ClientCertFile", tlsOnly: true, kind: kindPath, doc: "PEM client certificate (with REDIS_TLS_KEY_FILE)"},
-	setTLSKeyFile:    {name: "tls_key_file", env: EnvTLSKeyFile, method: "TLS().ClientCertFile", tlsOnly: true, kind: kindPath, doc: "PEM client private key (with REDIS_TLS_CERT_FILE)"},
-	setTLSServerName: {name: "tls_server_name", env: EnvTLSServerName, method: "TLS().ServerName", tlsOnly: true, kind: kindHost, doc: "name to verify the server certificate against (default: the host)"},
-	setTLSMinVersion: {name: "tls_min_version", env: EnvTLSMinVersion, method: "TLS().MinVersion", tlsOnly: true, kind: kindTLSVersion, doc: "1.2 (default) or 1.3"},
-	setTLSSkipVerify: {name: "tls_insecure_skip_verify", env: EnvTLSInsecureSkipVerify, param: "skip_verify", urls: grammarStandalone | grammarFailover, method: "TLS().InsecureSkipVerify", tlsOnly: true, kind: kindBool, doc: "skip certificate verification (never in staging or production)"},
+	idTLS:           {name: "tls", env: EnvTLS, alias: EnvSSL, method: "TLS().Enable", kind: kindBool, doc: "connect over TLS (rediss:// sets it)"},
+	idTLSCAFile:     {name: "tls_ca_file", env: EnvTLSCAFile, method: "TLS().CAFile", tlsOnly: true, kind: kindPath, doc: "PEM bundle of CAs to trust instead of the system roots"},
+	idTLSCertFile:   {name: "tls_cert_file", env: EnvTLSCertFile, method: "TLS().ClientCertFile", tlsOnly: true, kind: kindPath, doc: "PEM client certificate (with REDIS_TLS_KEY_FILE)"},
+	idTLSKeyFile:    {name: "tls_key_file", env: EnvTLSKeyFile, method: "TLS().ClientCertFile", tlsOnly: true, kind: kindPath, doc: "PEM client private key (with REDIS_TLS_CERT_FILE)"},
+	idTLSServerName: {name: "tls_server_name", env: EnvTLSServerName, method: "TLS().ServerName", tlsOnly: true, kind: kindHost, doc: "name to verify the server certificate against (default: the host)"},
+	idTLSMinVersion: {name: "tls_min_version", env: EnvTLSMinVersion, method: "TLS().MinVersion", tlsOnly: true, kind: kindTLSVersion, doc: "1.2 (default) or 1.3"},
+	idTLSSkipVerify: {name: "tls_insecure_skip_verify", env: EnvTLSInsecureSkipVerify, param: "skip_verify", urls: grammarStandalone | grammarFailover, method: "TLS().InsecureSkipVerify", tlsOnly: true, kind: kindBool, doc: "skip certificate verification (never in staging or production)"},
 	// issue 14: tlsverify.go validates these two.
-	setTLSVerify: {name: "tls_verify", env: EnvTLSVerify, method: "TLS().Verify", tlsOnly: true, kind: kindString, doc: "full (default), ca-only (chain, not the host name) or pinned (see \"TLS verification modes\")"},
-	setTLSPins:   {name: "tls_pin_sha256", env: EnvTLSPinSHA256, method: "TLS().Pins", tlsOnly: true, kind: kindString, doc: "comma-separated SHA-256 (hex) of the server certificate or its public key, for pinned"},
+	idTLSVerify: {name: "tls_verify", env: EnvTLSVerify, method: "TLS().Verify", tlsOnly: true, kind: kindString, doc: "full (default), ca-only (chain, not the host name) or pinned (see \"TLS verification modes\")"},
+	idTLSPins:   {name: "tls_pin_sha256", env: EnvTLSPinSHA256, method: "TLS().Pins", tlsOnly: true, kind: kindString, doc: "comma-separated SHA-256 (hex) of the server certificate or its public key, for pinned"},
 
-	setPoolSize:              {name: "pool_size", env: EnvPoolSize, param: "pool_size", method: "Pool().Size", kind: kindInt, min: 0, max: maxInt32, apply: func(o *redis.UniversalOptions, v value) { o.PoolSize = v.int() }, doc: "connections per node (go-redis default 10 per CPU)"},
-	setMinIdleConns:          {name: "min_idle_conns", env: EnvMinIdleConns, param: "min_idle_conns", method: "Pool().MinIdleConns", kind: kindInt, min: 0, max: maxInt32, apply: func(o *redis.UniversalOptions, v value) { o.MinIdleConns = v.int() }, doc: "idle connections kept open"},
-	setMaxIdleConns:          {name: "max_idle_conns", env: EnvMaxIdleConns, param: "max_idle_conns", method: "Pool().MaxIdleConns", kind: kindInt, min: 0, max: maxInt32, apply: func(o *redis.UniversalOptions, v value) { o.MaxIdleConns = v.int() }, doc: "idle connections at most (0: no limit)"},
-	setMaxActiveConns:        {name: "max_active_conns", env: EnvMaxActiveConns, param: "max_active_conns", method: "Pool().MaxActiveConns", kind: kindInt, min: 0, max: maxInt32, apply: func(o *redis.UniversalOptions, v value) { o.MaxActiveConns = v.int() }, doc: "connections at most (0: no limit)"},
-	setMaxConcurrentDials:    {name: "max_concurrent_dials", env: EnvMaxConcurrentDials, param: "max_concurrent_dials", method: "Pool().MaxConcurrentDials", kind: kindInt, min: 0, max: maxInt32, apply: func(o *redis.UniversalOptions, v value) { o.MaxConcurrentDials = v.int() }, doc: "dials in flight at most (default: the pool size)"},
-	setPoolFIFO:              {name: "pool_fifo", env: EnvPoolFIFO, param: "pool_fifo", method: "Pool().FIFO", kind: kindBool, apply: func(o *redis.UniversalOptions, v value) { o.PoolFIFO = v.bool() }, doc: "hand out connections first-in first-out"},
-	setPoolTimeout:           {name: "pool_timeout", env: EnvPoolTimeout, param: "pool_timeout", method: "Pool().Timeout", kind: kindDuration, apply: func(o *redis.UniversalOptions, v value) { o.PoolTimeout = v.duration() }, doc: "wait for a free connection at most"},
-	setConnMaxIdleTime:       {name: "conn_max_idle_time", env: EnvConnMaxIdleTime, param: "conn_max_idle_time", legacy: "idle_timeout", method: "Pool().ConnMaxIdleTime", kind: kindDuration, disable: true, apply: func(o *redis.UniversalOptions, v value) { o.ConnMaxIdleTime = v.duration() }, doc: "close connections idle longer (0: never)"},
-	setConnMaxLifetime:       {name: "conn_max_lifetime", env: EnvConnMaxLifetime, param: "conn_max_lifetime", legacy: "max_conn_age", method: "Pool().ConnMaxLifetime", kind: kindDuration, disable: true, apply: func(o *redis.UniversalOptions, v value) { o.ConnMaxLifetime = v.duration() }, doc: "close connections older (0: never)"},
-	setConnMaxLifetimeJitter: {name: "conn_max_lifetime_jitter", env: EnvConnMaxLifetimeJitter, param: "conn_max_lifetime_jitter", method: "Pool().ConnMaxLifetimeJitter", kind: kindDuration, disable: true, apply: func(o *redis.UniversalOptions, v value) { o.ConnMaxLifetimeJitter = v.duration() }, doc: "random spread of conn_max_lifetime"},
-	setDialTimeout:           {name: "dial_timeout", env: EnvDialTimeout, param: "dial_timeout", method: "Pool().DialTimeout", kind: kindDuration, apply: func(o *redis.UniversalOptions, v value) { o.DialTimeout = v.duration() }, doc: "establish a connection at most"},
-	setReadTimeout:           {name: "read_timeout", env: EnvReadTimeout, param: "read_timeout", method: "Pool().ReadTimeout", kind: kindDuration, disable: true, apply: func(o *redis.UniversalOptions, v value) { o.ReadTimeout = v.duration() }, doc: "wait for a reply at most (0: no timeout)"},
-	setWriteTimeout:          {name: "write_timeout", env: EnvWriteTimeout, param: "write_timeout", method: "Pool().WriteTimeout", kind: kindDuration, disable: true, apply: func(o *redis.UniversalOptions, v value) { o.WriteTimeout = v.duration() }, doc: "write a command at most (0: no timeout)"},
-	setMaxRetries:            {name: "max_retries", env: EnvMaxRetries, param: "max_retries", method: "Pool().MaxRetries", kind: kindInt, min: -1, max: maxInt32, disable: true, apply: func(o *redis.UniversalOptions, v value) { o.MaxRetries = v.int() }, doc: "retries of a failed command (-1: none; go-redis default 3)"},
-	setMinRetryBackoff:       {name: "min_retry_backoff", env: EnvMinRetryBackoff, param: "min_retry_backoff", method: "Pool().RetryBackoff", kind: kindDuration, disable: true, apply: func(o *redis.UniversalOptions, v value) { o.MinRetryBackoff = v.duration() }, doc: "shortest wait between retries (0: none)"},
-	setMaxRetryBackoff:       {name: "max_retry_backoff", env: EnvMaxRetryBackoff, param: "max_retry_backoff", method: "Pool().RetryBackoff", kind: kindDuration, disable: true, apply: func(o *redis.UniversalOptions, v value) { o.MaxRetryBackoff = v.duration() }, doc: "longest wait between retries (0: none)"},
+	idPoolSize:              {name: "pool_size", env: EnvPoolSize, param: "pool_size", method: "Pool().Size", kind: kindInt, min: 0, max: maxInt32, apply: func(o *redis.UniversalOptions, v value) { o.PoolSize = v.int() }, doc: "connections per node (go-redis default 10 per CPU)"},
+	idMinIdleConns:          {name: "min_idle_conns", env: EnvMinIdleConns, param: "min_idle_conns", method: "Pool().MinIdleConns", kind: kindInt, min: 0, max: maxInt32, apply: func(o *redis.UniversalOptions, v value) { o.MinIdleConns = v.int() }, doc: "idle connections kept open"},
+	idMaxIdleConns:          {name: "max_idle_conns", env: EnvMaxIdleConns, param: "max_idle_conns", method: "Pool().MaxIdleConns", kind: kindInt, min: 0, max: maxInt32, apply: func(o *redis.UniversalOptions, v value) { o.MaxIdleConns = v.int() }, doc: "idle connections at most (0: no limit)"},
+	idMaxActiveConns:        {name: "max_active_conns", env: EnvMaxActiveConns, param: "max_active_conns", method: "Pool().MaxActiveConns", kind: kindInt, min: 0, max: maxInt32, apply: func(o *redis.UniversalOptions, v value) { o.MaxActiveConns = v.int() }, doc: "connections at most (0: no limit)"},
+	idMaxConcurrentDials:    {name: "max_concurrent_dials", env: EnvMaxConcurrentDials, param: "max_concurrent_dials", method: "Pool().MaxConcurrentDials", kind: kindInt, min: 0, max: maxInt32, apply: func(o *redis.UniversalOptions, v value) { o.MaxConcurrentDials = v.int() }, doc: "dials in flight at most (default: the pool size)"},
+	idPoolFIFO:              {name: "pool_fifo", env: EnvPoolFIFO, param: "pool_fifo", method: "Pool().FIFO", kind: kindBool, apply: func(o *redis.UniversalOptions, v value) { o.PoolFIFO = v.bool() }, doc: "hand out connections first-in first-out"},
+	idPoolTimeout:           {name: "pool_timeout", env: EnvPoolTimeout, param: "pool_timeout", method: "Pool().Timeout", kind: kindDuration, apply: func(o *redis.UniversalOptions, v value) { o.PoolTimeout = v.duration() }, doc: "wait for a free connection at most"},
+	idConnMaxIdleTime:       {name: "conn_max_idle_time", env: EnvConnMaxIdleTime, param: "conn_max_idle_time", legacy: "idle_timeout", method: "Pool().ConnMaxIdleTime", kind: kindDuration, disable: true, apply: func(o *redis.UniversalOptions, v value) { o.ConnMaxIdleTime = v.duration() }, doc: "close connections idle longer (0: never)"},
+	idConnMaxLifetime:       {name: "conn_max_lifetime", env: EnvConnMaxLifetime, param: "conn_max_lifetime", legacy: "max_conn_age", method: "Pool().ConnMaxLifetime", kind: kindDuration, disable: true, apply: func(o *redis.UniversalOptions, v value) { o.ConnMaxLifetime = v.duration() }, doc: "close connections older (0: never)"},
+	idConnMaxLifetimeJitter: {name: "conn_max_lifetime_jitter", env: EnvConnMaxLifetimeJitter, param: "conn_max_lifetime_jitter", method: "Pool().ConnMaxLifetimeJitter", kind: kindDuration, disable: true, apply: func(o *redis.UniversalOptions, v value) { o.ConnMaxLifetimeJitter = v.duration() }, doc: "random spread of conn_max_lifetime"},
+	idDialTimeout:           {name: "dial_timeout", env: EnvDialTimeout, param: "dial_timeout", method: "Pool().DialTimeout", kind: kindDuration, apply: func(o *redis.UniversalOptions, v value) { o.DialTimeout = v.duration() }, doc: "establish a connection at most"},
+	idReadTimeout:           {name: "read_timeout", env: EnvReadTimeout, param: "read_timeout", method: "Pool().ReadTimeout", kind: kindDuration, disable: true, apply: func(o *redis.UniversalOptions, v value) { o.ReadTimeout = v.duration() }, doc: "wait for a reply at most (0: no timeout)"},
+	idWriteTimeout:          {name: "write_timeout", env: EnvWriteTimeout, param: "write_timeout", method: "Pool().WriteTimeout", kind: kindDuration, disable: true, apply: func(o *redis.UniversalOptions, v value) { o.WriteTimeout = v.duration() }, doc: "write a command at most (0: no timeout)"},
+	idMaxRetries:            {name: "max_retries", env: EnvMaxRetries, param: "max_retries", method: "Pool().MaxRetries", kind: kindInt, min: -1, max: maxInt32, disable: true, apply: func(o *redis.UniversalOptions, v value) { o.MaxRetries = v.int() }, doc: "retries of a failed command (-1: none; go-redis default 3)"},
+	idMinRetryBackoff:       {name: "min_retry_backoff", env: EnvMinRetryBackoff, param: "min_retry_backoff", method: "Pool().RetryBackoff", kind: kindDuration, disable: true, apply: func(o *redis.UniversalOptions, v value) { o.MinRetryBackoff = v.duration() }, doc: "shortest wait between retries (0: none)"},
+	idMaxRetryBackoff:       {name: "max_retry_backoff", env: EnvMaxRetryBackoff, param: "max_retry_backoff", method: "Pool().RetryBackoff", kind: kindDuration, disable: true, apply: func(o *redis.UniversalOptions, v value) { o.MaxRetryBackoff = v.duration() }, doc: "longest wait between retries (0: none)"},
 
-	setDialerRetries:         {name: "dialer_retries", env: EnvDialerRetries, param: "dialer_retries", urls: grammarCluster | grammarFailover, method: "Pool().DialerRetries", kind: kindInt, min: 1, max: maxInt32, apply: func(o *redis.UniversalOptions, v value) { o.DialerRetries = v.int() }, doc: "dial attempts per connection (go-redis default 5)"},
-	setDialerRetryTimeout:    {name: "dialer_retry_timeout", env: EnvDialerRetryTimeout, param: "dialer_retry_timeout", urls: grammarCluster | grammarFailover, method: "Pool().DialerRetryTimeout", kind: kindDuration, disable: true, apply: func(o *redis.UniversalOptions, v value) { o.DialerRetryTimeout = v.duration() }, doc: "wait between dial attempts (go-redis default 100ms)"},
-	setContextTimeoutEnabled: {name: "context_timeout_enabled", env: EnvContextTimeoutEnabled, param: "context_timeout_enabled", urls: grammarFailover, method: "Pool().ContextTimeout", kind: kindBool, apply: func(o *redis.UniversalOptions, v value) { o.ContextTimeoutEnabled = v.bool() }, doc: "let context deadlines bound commands"},
-	setReadBufferSize:        {name: "read_buffer_size", env: EnvReadBufferSize, method: "Pool().ReadBufferSize", kind: kindInt, min: 0, max: maxInt32, apply: func(o *redis.UniversalOptions, v value) { o.ReadBufferSize = v.int() }, doc: "bytes of each connection's read buffer (go-redis default 32 KiB)"},
-	setWriteBufferSize:       {name: "write_buffer_size", env: EnvWriteBufferSize, method: "Pool().WriteBufferSize", kind: kindInt, min: 0, max: maxInt32, apply: func(o *redis.UniversalOptions, v value) { o.WriteBufferSize = v.int() }, doc: "bytes of each connection's write buffer (go-redis default 32 KiB)"},
-	setDisableIdentity:       {name: "disable_identity", env: EnvDisableIdentity, param: "disableIdentity", urls: grammarFailover, method: "Connection().DisableIdentity", kind: kindBool, apply: func(o *redis.UniversalOptions, v value) { o.DisableIdentity = v.bool() }, doc: "skip CLIENT SETINFO on connect"},
-	setIdentitySuffix:        {name: "identity_suffix", env: EnvIdentitySuffix, param: "identitySuffix", urls: grammarFailover, method: "Connection().IdentitySuffix", kind: kindString, apply: func(o *redis.UniversalOptions, v value) { o.IdentitySuffix = v.s }, doc: "suffix of the CLIENT SETINFO library name"},
-	setUnstableResp3:         {name: "unstable_resp3", env: EnvUnstableResp3, param: "unstable_resp3", urls: grammarFailover, method: "Connection().UnstableResp3", kind: kindBool, apply: func(o *redis.UniversalOptions, v value) { o.UnstableResp3 = v.bool() }, doc: "allow RESP3 replies go-redis marks unstable"},
-	setFailingTimeoutSeconds: {name: "failing_timeout_seconds", env: EnvFailingTimeoutSeconds, param: "failing_timeout_seconds", urls: grammarCluster, method: "Cluster().FailingTimeout", kind: kindInt, min: 1, max: maxInt32, apply: func(o *redis.UniversalOptions, v value) { o.FailingTimeoutSeconds = v.int() }, doc: "seconds a failing cluster node is avoided (go-redis default 15)"},
+	idDialerRetries:         {name: "dialer_retries", env: EnvDialerRetries, param: "dialer_retries", urls: grammarCluster | grammarFailover, method: "Pool().DialerRetries", kind: kindInt, min: 1, max: maxInt32, apply: func(o *redis.UniversalOptions, v value) { o.DialerRetries = v.int() }, doc: "dial attempts per connection (go-redis default 5)"},
+	idDialerRetryTimeout:    {name: "dialer_retry_timeout", env: EnvDialerRetryTimeout, param: "dialer_retry_timeout", urls: grammarCluster | grammarFailover, method: "Pool().DialerRetryTimeout", kind: kindDuration, disable: true, apply: func(o *redis.UniversalOptions, v value) { o.DialerRetryTimeout = v.duration() }, doc: "wait between dial attempts (go-redis default 100ms)"},
+	idContextTimeoutEnabled: {name: "context_timeout_enabled", env: EnvContextTimeoutEnabled, param: "context_timeout_enabled", urls: grammarFailover, method: "Pool().ContextTimeout", kind: kindBool, apply: func(o *redis.UniversalOptions, v value) { o.ContextTimeoutEnabled = v.bool() }, doc: "let context deadlines bound commands"},
+	idReadBufferSize:        {name: "read_buffer_size", env: EnvReadBufferSize, method: "Pool().ReadBufferSize", kind: kindInt, min: 0, max: maxInt32, apply: func(o *redis.UniversalOptions, v value) { o.ReadBufferSize = v.int() }, doc: "bytes of each connection's read buffer (go-redis default 32 KiB)"},
+	idWriteBufferSize:       {name: "write_buffer_size", env: EnvWriteBufferSize, method: "Pool().WriteBufferSize", kind: kindInt, min: 0, max: maxInt32, apply: func(o *redis.UniversalOptions, v value) { o.WriteBufferSize = v.int() }, doc: "bytes of each connection's write buffer (go-redis default 32 KiB)"},
+	idDisableIdentity:       {name: "disable_identity", env: EnvDisableIdentity, param: "disableIdentity", urls: grammarFailover, method: "Connection().DisableIdentity", kind: kindBool, apply: func(o *redis.UniversalOptions, v value) { o.DisableIdentity = v.bool() }, doc: "skip CLIENT SETINFO on connect"},
+	idIdentitySuffix:        {name: "identity_suffix", env: EnvIdentitySuffix, param: "identitySuffix", urls: grammarFailover, method: "Connection().IdentitySuffix", kind: kindString, apply: func(o *redis.UniversalOptions, v value) { o.IdentitySuffix = v.s }, doc: "suffix of the CLIENT SETINFO library name"},
+	idUnstableResp3:         {name: "unstable_resp3", env: EnvUnstableResp3, param: "unstable_resp3", urls: grammarFailover, method: "Connection().UnstableResp3", kind: kindBool, apply: func(o *redis.UniversalOptions, v value) { o.UnstableResp3 = v.bool() }, doc: "allow RESP3 replies go-redis marks unstable"},
+	idFailingTimeoutSeconds: {name: "failing_timeout_seconds", env: EnvFailingTimeoutSeconds, param: "failing_timeout_seconds", urls: grammarCluster, method: "Cluster().FailingTimeout", kind: kindInt, min: 1, max: maxInt32, apply: func(o *redis.UniversalOptions, v value) { o.FailingTimeoutSeconds = v.int() }, doc: "seconds a failing cluster node is avoided (go-redis default 15)"},
 
 	// go-redis v9.23 (issue 13): the dedicated pipeline pool and
 	// maintenance notifications. Setters, value checks and rules: platform.go.
-	setPipelinePoolSize:        {name: "pipeline_pool_size", env: EnvPipelinePoolSize, param: "pipeline_pool_size", method: "Pool().PipelinePoolSize", kind: kindInt, min: -1, max: maxInt32, disable: true, apply: func(o *redis.UniversalOptions, v value) { o.PipelinePoolSize = v.int() }, doc: "connections for pipelines, on top of max_active_conns (-1: pipelines share the command pool; go-redis default 10)"},
-	setPipelineReadBufferSize:  {name: "pipeline_read_buffer_size", env: EnvPipelineReadBufferSize, param: "pipeline_read_buffer_size", method: "Pool().PipelineBufferSizes", kind: kindInt, min: 0, max: maxPipelineBuffer, apply: func(o *redis.UniversalOptions, v value) { o.PipelineReadBufferSize = v.int() }, doc: "read buffer of each pipeline connection, bytes (go-redis default 128 KiB)"},
-	setPipelineWriteBufferSize: {name: "pipeline_write_buffer_size", env: EnvPipelineWriteBufferSize, param: "pipeline_write_buffer_size", method: "Pool().PipelineBufferSizes", kind: kindInt, min: 0, max: maxPipelineBuffer, apply: func(o *redis.UniversalOptions, v value) { o.PipelineWriteBufferSize = v.int() }, doc: "write buffer of each pipeline connection, bytes (go-redis default 128 KiB)"},
-	setMaintNotifications:      {name: "maint_notifications", env: EnvMaintNotifications, method: "Connection().MaintNotifications", kind: kindString, validate: maintModeValue, apply: applyMaintMode, doc: "maintenance notifications (Redis Cloud / Enterprise): disabled, auto or enabled"},
-	setMaintEndpointType:       {name: "maint_notifications_endpoint_type", env: EnvMaintNotificationsEndpoint, method: "Connection().MaintEndpointType", kind: kindString, validate: maintEndpointValue, apply: applyMaintEndpoint, doc: "endpoint a MOVING notification names: auto, internal-ip, internal-fqdn, external-ip, external-fqdn or none"},
-	setMaintRelaxedTimeout:     {name: "maint_notifications_relaxed_timeout", env: EnvMaintNotificationsRelaxed, method: "Connection().MaintRelaxedTimeout", kind: kindDuration, apply: applyMaintRelaxed, doc: "read and write timeout while a node is migrating or failing over (go-redis default 10s)"},
-	setMaintHandoffTimeout:     {name: "maint_notifications_handoff_timeout", env: EnvMaintNotificationsHandoff, method: "Connection().MaintHandoffTimeout", kind: kindDuration, apply: applyMaintHandoff, doc: "moving a connection to a node's new endpoint at most (go-redis default 15s)"},
+	idPipelinePoolSize:        {name: "pipeline_pool_size", env: EnvPipelinePoolSize, param: "pipeline_pool_size", method: "Pool().PipelinePoolSize", kind: kindInt, min: -1, max: maxInt32, disable: true, apply: func(o *redis.UniversalOptions, v value) { o.PipelinePoolSize = v.int() }, doc: "connections for pipelines, on top of max_active_conns (-1: pipelines share the command pool; go-redis default 10)"},
+	idPipelineReadBufferSize:  {name: "pipeline_read_buffer_size", env: EnvPipelineReadBufferSize, param: "pipeline_read_buffer_size", method: "Pool().PipelineBufferSizes", kind: kindInt, min: 0, max: maxPipelineBuffer, apply: func(o *redis.UniversalOptions, v value) { o.PipelineReadBufferSize = v.int() }, doc: "read buffer of each pipeline connection, bytes (go-redis default 128 KiB)"},
+	idPipelineWriteBufferSize: {name: "pipeline_write_buffer_size", env: EnvPipelineWriteBufferSize, param: "pipeline_write_buffer_size", method: "Pool().PipelineBufferSizes", kind: kindInt, min: 0, max: maxPipelineBuffer, apply: func(o *redis.UniversalOptions, v value) { o.PipelineWriteBufferSize = v.int() }, doc: "write buffer of each pipeline connection, bytes (go-redis default 128 KiB)"},
+	idMaintNotifications:      {name: "maint_notifications", env: EnvMaintNotifications, method: "Connection().MaintNotifications", kind: kindString, validate: maintModeValue, apply: applyMaintMode, doc: "maintenance notifications (Redis Cloud / Enterprise): disabled, auto or enabled"},
+	idMaintEndpointType:       {name: "maint_notifications_endpoint_type", env: EnvMaintNotificationsEndpoint, method: "Connection().MaintEndpointType", kind: kindString, validate: maintEndpointValue, apply: applyMaintEndpoint, doc: "endpoint a MOVING notification names: auto, internal-ip, internal-fqdn, external-ip, external-fqdn or none"},
+	idMaintRelaxedTimeout:     {name: "maint_notifications_relaxed_timeout", env: EnvMaintNotificationsRelaxed, method: "Connection().MaintRelaxedTimeout", kind: kindDuration, apply: applyMaintRelaxed, doc: "read and write timeout while a node is migrating or failing over (go-redis default 10s)"},
+	idMaintHandoffTimeout:     {name: "maint_notifications_handoff_timeout", env: EnvMaintNotificationsHandoff, method: "Connection().MaintHandoffTimeout", kind: kindDuration, apply: applyMaintHandoff, doc: "moving a connection to a node's new endpoint at most (go-redis default 15s)"},
 
-	setClusterNodes:            {name: "cluster_nodes", env: EnvClusterNodes, topos: topoCluster, method: "Cluster().Nodes", kind: kindAddrList, doc: "comma-separated host:port seed nodes; selects cluster"},
-	setMaxRedirects:            {name: "max_redirects", env: EnvClusterMaxRedirects, param: "max_redirects", urls: grammarCluster, topos: topoCluster, method: "Cluster().MaxRedirects", kind: kindInt, min: -1, max: maxInt32, disable: true, apply: func(o *redis.UniversalOptions, v value) { o.MaxRedirects = v.int() }, doc: "MOVED/ASK redirects followed (-1: none; go-redis default 3)"},
-	setReadOnly:                {name: "read_only", env: EnvClusterReadOnly, param: "read_only", urls: grammarCluster, topos: topoCluster, method: "Cluster().ReadOnly", kind: kindBool, apply: func(o *redis.UniversalOptions, v value) { o.ReadOnly = v.bool() }, doc: "send read-only commands to replicas"},
-	setRouteByLatency:          {name: "route_by_latency", env: EnvRouteByLatency, param: "route_by_latency", urls: grammarCluster | grammarFailover, topos: topoCluster | topoSentinel, method: "Cluster().RouteByLatency", kind: kindBool, apply: func(o *redis.UniversalOptions, v value) { o.RouteByLatency = v.bool() }, doc: "read-only commands to the closest node"},
-	setRouteByLatencyTolerance: {name: "route_by_latency_tolerance", env: EnvRouteByLatencyTolerance, param: "route_by_latency_tolerance", urls: grammarCluster | grammarFailover, topos: topoCluster | topoSentinel, method: "Cluster().RouteByLatencyTolerance", kind: kindDuration, disable: true, apply: func(o *redis.UniversalOptions, v value) { o.RouteByLatencyTolerance = v.duration() }, doc: "with route_by_latency, any node this close to the fastest (0: the fastest only)"},
-	setRouteRandomly:           {name: "route_randomly", env: EnvRouteRandomly, param: "route_randomly", urls: grammarCluster | grammarFailover, topos: topoCluster | topoSentinel, method: "Cluster().RouteRandomly", kind: kindBool, apply: func(o *redis.UniversalOptions, v value) { o.RouteRandomly = v.bool() }, doc: "read-only commands to a random node"},
-	setSentinelMaster:          {name: "sentinel_master", env: EnvSentinelMaster, param: "master_name", urls: grammarFailover, topos: topoSentinel, method: "Sentinel().Master", kind: kindString, apply: func(o *redis.UniversalOptions, v value) { o.MasterName = v.s }, doc: "master name the sentinels watch; selects sentinel"},
-	setSentinelNodes:           {name: "sentinel_nodes", env: EnvSentinelNodes, topos: topoSentinel, method: "Sentinel().Nodes", kind: kindAddrList, doc: "comma-separated host:port sentinels"},
-	setSentinelUsername:        {name: "sentinel_username", env: EnvSentinelUsername, topos: topoSentinel, method: "Sentinel().Username", kind: kindString, apply: func(o *redis.UniversalOptions, v value) { o.SentinelUsername = v.s }, doc: "ACL user for the sentinels"},
-	setSentinelPassword:        {name: "sentinel_password", env: EnvSentinelPassword, file: true, topos: topoSentinel, method: "Sentinel().Password", kind: kindSecret, apply: func(o *redis.UniversalOptions, v value) { o.SentinelPassword = v.sec.Reveal() }, doc: "password for the sentinels; _FILE reads it from a file"},
-	setReplicaOnly:             {name: "replica_only", env: EnvSentinelReplicaOnly, param: "replica_only", urls: grammarFailover, topos: topoSentinel, method: "Sentinel().ReplicaOnly", kind: kindBool, doc: "connect to replicas only"},
-	setUseDisconnectedReplicas: {name: "use_disconnected_replicas", env: EnvSentinelUseDisconnected, param: "use_disconnected_replicas", urls: grammarFailover, topos: topoSentinel, method: "Sentinel().UseDisconnectedReplicas", kind: kindBool, doc: "also use replicas cut off from the master"},
+	idClusterNodes:            {name: "cluster_nodes", env: EnvClusterNodes, topos: topoCluster, method: "Cluster().Nodes", kind: kindAddrList, doc: "comma-separated host:port seed nodes; selects cluster"},
+	idMaxRedirects:            {name: "max_redirects", env: EnvClusterMaxRedirects, param: "max_redirects", urls: grammarCluster, topos: topoCluster, method: "Cluster().MaxRedirects", kind: kindInt, min: -1, max: maxInt32, disable: true, apply: func(o *redis.UniversalOptions, v value) { o.MaxRedirects = v.int() }, doc: "MOVED/ASK redirects followed (-1: none; go-redis default 3)"},
+	idReadOnly:                {name: "read_only", env: EnvClusterReadOnly, param: "read_only", urls: grammarCluster, topos: topoCluster, method: "Cluster().ReadOnly", kind: kindBool, apply: func(o *redis.UniversalOptions, v value) { o.ReadOnly = v.bool() }, doc: "send read-only commands to replicas"},
+	idRouteByLatency:          {name: "route_by_latency", env: EnvRouteByLatency, param: "route_by_latency", urls: grammarCluster | grammarFailover, topos: topoCluster | topoSentinel, method: "Cluster().RouteByLatency", kind: kindBool, apply: func(o *redis.UniversalOptions, v value) { o.RouteByLatency = v.bool() }, doc: "read-only commands to the closest node"},
+	idRouteByLatencyTolerance: {name: "route_by_latency_tolerance", env: EnvRouteByLatencyTolerance, param: "route_by_latency_tolerance", urls: grammarCluster | grammarFailover, topos: topoCluster | topoSentinel, method: "Cluster().RouteByLatencyTolerance", kind: kindDuration, disable: true, apply: func(o *redis.UniversalOptions, v value) { o.RouteByLatencyTolerance = v.duration() }, doc: "with route_by_latency, any node this close to the fastest (0: the fastest only)"},
+	idRouteRandomly:           {name: "route_randomly", env: EnvRouteRandomly, param: "route_randomly", urls: grammarCluster | grammarFailover, topos: topoCluster | topoSentinel, method: "Cluster().RouteRandomly", kind: kindBool, apply: func(o *redis.UniversalOptions, v value) { o.RouteRandomly = v.bool() }, doc: "read-only commands to a random node"},
+	idSentinelMaster:          {name: "sentinel_master", env: EnvSentinelMaster, param: "master_name", urls: grammarFailover, topos: topoSentinel, method: "Sentinel().Master", kind: kindString, apply: func(o *redis.UniversalOptions, v value) { o.MasterName = v.s }, doc: "master name the sentinels watch; selects sentinel"},
+	idSentinelNodes:           {name: "sentinel_nodes", env: EnvSentinelNodes, topos: topoSentinel, method: "Sentinel().Nodes", kind: kindAddrList, doc: "comma-separated host:port sentinels"},
+	idSentinelUsername:        {name: "sentinel_username", env: EnvSentinelUsername, topos: topoSentinel, method: "Sentinel().Username", kind: kindString, apply: func(o *redis.UniversalOptions, v value) { o.SentinelUsername = v.s }, doc: "ACL user for the sentinels"},
+	idSentinelPassword:        {name: "sentinel_password", env: EnvSentinelPassword, file: true, topos: topoSentinel, method: "Sentinel().Password", kind: kindSecret, apply: func(o *redis.UniversalOptions, v value) { o.SentinelPassword = v.sec.Reveal() }, doc: "password for the sentinels; _FILE reads it from a file"},
+	idReplicaOnly:             {name: "replica_only", env: EnvSentinelReplicaOnly, param: "replica_only", urls: grammarFailover, topos: topoSentinel, method: "Sentinel().ReplicaOnly", kind: kindBool, doc: "connect to replicas only"},
+	idUseDisconnectedReplicas: {name: "use_disconnected_replicas", env: EnvSentinelUseDisconnected, param: "use_disconnected_replicas", urls: grammarFailover, topos: topoSentinel, method: "Sentinel().UseDisconnectedReplicas", kind: kindBool, doc: "also use replicas cut off from the master"},
 
-	setPasswordSecret:  {name: "password_secret", env: EnvPasswordSecret, method: "Secrets().PasswordSecret", secret: "redis-password", kind: kindString, doc: "secret holding the password (default redis-password, with a source)"},
-	setAuthTokenSecret: {name: "auth_token_secret", env: EnvAuthTokenSecret, method: "Secrets().AuthTokenSecret", secret: "redis-auth-token", kind: kindString, doc: "secret holding a rotating auth token (default redis-auth-token)"},
-	setCACertSecret:    {name: "ca_cert_secret", env: EnvCACertSecret, method: "Secrets().CACertSecret", secret: "redis-ca-cert", kind: kindString, doc: "secret holding the CA bundle (default redis-ca-cert)"},
-	setSecretsTimeout:  {name: "secrets_timeout", env: EnvSecretsTimeout, method: "Secrets().Timeout", kind: kindDuration, doc: "fetching all secrets at Build, and each refresh, at most"},
-	setSecretsRefresh:  {name: "secrets_refresh", env: EnvSecretsRefresh, method: "Secrets().Refresh", kind: kindDuration, disable: true, doc: "read a rotating password or token again this often (0: never)"},
+	idPasswordSecret:  {name: "password_secret", env: EnvPasswordSecret, method: "Secrets().PasswordSecret", secret: "redis-password", kind: kindString, doc: "secret holding the password (default redis-password, with a source)"},
+	idAuthTokenSecret: {name: "auth_token_secret", env: EnvAuthTokenSecret, method: "Secrets().AuthTokenSecret", secret: "redis-auth-token", kind: kindString, doc: "secret holding a rotating auth token (default redis-auth-token)"},
+	idCACertSecret:    {name: "ca_cert_secret", env: EnvCACertSecret, method: "Secrets().CACertSecret", secret: "redis-ca-cert", kind: kindString, doc: "secret holding the CA bundle (default redis-ca-cert)"},
+	idSecretsTimeout:  {name: "secrets_timeout", env: EnvSecretsTimeout, method: "Secrets().Timeout", kind: kindDuration, doc: "fetching all secrets at Build, and each refresh, at most"},
+	idSecretsRefresh:  {name: "secrets_refresh", env: EnvSecretsRefresh, method: "Secrets().Refresh", kind: kindDuration, disable: true, doc: "read a rotating password or token again this often (0: never)"},
 
 	// cloudauth: token authentication (authmethod.go, token.go)
-	setAuth:           {name: "auth", env: EnvAuth, method: "Connection().AuthMethod", kind: kindString, doc: "cloud identity tokens instead of a password: gcp-iam, aws-iam or azure-entra (import the adapter)"},
-	setAuthReauth:     {name: "auth_reauth", env: EnvAuthReauth, method: "Connection().TokenReauth", kind: kindBool, doc: "re-authenticate live connections when the token rotates (default: true, false for gcp-iam)"},
-	setAWSUserID:      {name: "aws_user_id", env: EnvAWSUserID, method: "Connection().AWSUserID", kind: kindString, doc: "the IAM-enabled user's id, equal to its name (aws-iam)"},
-	setAWSCacheName:   {name: "aws_cache_name", env: EnvAWSCacheName, method: "Connection().AWSCacheName", kind: kindString, doc: "the replication group, serverless cache or MemoryDB cluster name (aws-iam)"},
-	setAWSRegion:      {name: "aws_region", env: EnvAWSRegion, method: "Connection().AWSRegion", kind: kindString, doc: "the cache's region (aws-iam)"},
-	setAWSServerless:  {name: "aws_serverless", env: EnvAWSServerless, method: "Connection().AWSServerless", kind: kindBool, doc: "an ElastiCache serverless cache (aws-iam)"},
-	setAWSService:     {name: "aws_service", env: EnvAWSService, method: "Connection().AWSService", kind: kindString, doc: "elasticache (default) or memorydb (aws-iam)"},
-	setAzureObjectID:  {name: "azure_object_id", env: EnvAzureObjectID, method: "Connection().AzureObjectID", kind: kindString, doc: "the principal's object id, the AUTH user (azure-entra; default: the token's oid claim)"},
-	setGCPImpersonate: {name: "gcp_impersonate", env: EnvGCPImpersonate, method: "Connection().GCPImpersonate", kind: kindString, doc: "service account to impersonate for the token (gcp-iam)"},
+	idAuth:           {name: "auth", env: EnvAuth, method: "Connection().AuthMethod", kind: kindString, doc: "cloud identity tokens instead of a password: gcp-iam, aws-iam or azure-entra (import the adapter)"},
+	idAuthReauth:     {name: "auth_reauth", env: EnvAuthReauth, method: "Connection().TokenReauth", kind: kindBool, doc: "re-authenticate live connections when the token rotates (default: true, false for gcp-iam)"},
+	idAWSUserID:      {name: "aws_user_id", env: EnvAWSUserID, method: "Connection().AWSUserID", kind: kindString, doc: "the IAM-enabled user's id, equal to its name (aws-iam)"},
+	idAWSCacheName:   {name: "aws_cache_name", env: EnvAWSCacheName, method: "Connection().AWSCacheName", kind: kindString, doc: "the replication group, serverless cache or MemoryDB cluster name (aws-iam)"},
+	idAWSRegion:      {name: "aws_region", env: EnvAWSRegion, method: "Connection().AWSRegion", kind: kindString, doc: "the cache's region (aws-iam)"},
+	idAWSServerless:  {name: "aws_serverless", env: EnvAWSServerless, method: "Connection().AWSServerless", kind: kindBool, doc: "an ElastiCache serverless cache (aws-iam)"},
+	idAWSService:     {name: "aws_service", env: EnvAWSService, method: "Connection().AWSService", kind: kindString, doc: "elasticache (default) or memorydb (aws-iam)"},
+	idAzureObjectID:  {name: "azure_object_id", env: EnvAzureObjectID, method: "Connection().AzureObjectID", kind: kindString, doc: "the principal's object id, the AUTH user (azure-entra; default: the token's oid claim)"},
+	idGCPImpersonate: {name: "gcp_impersonate", env: EnvGCPImpersonate, method: "Connection().GCPImpersonate", kind: kindString, doc: "service account to impersonate for the token (gcp-iam)"},
 
-	setCertExpiryWarning: {name: "cert_expiry_warning", env: EnvCertExpiryWarning, method: "Monitoring().CertExpiryWarning", kind: kindDuration, disable: true, doc: "health warns when the server certificate expires sooner"},
-	setConnectTimeout:    {name: "connect_timeout", env: EnvConnectTimeout, method: "Monitoring().ConnectTimeout", kind: kindDuration, doc: "Connect's start-up check (dial and PING) at most"},
+	idCertExpiryWarning: {name: "cert_expiry_warning", env: EnvCertExpiryWarning, method: "Monitoring().CertExpiryWarning", kind: kindDuration, disable: true, doc: "health warns when the server certificate expires sooner"},
+	idConnectTimeout:    {name: "connect_timeout", env: EnvConnectTimeout, method: "Monitoring().ConnectTimeout", kind: kindDuration, doc: "Connect's start-up check (dial and PING) at most"},
 }
 
 // fromURL reports whether a URL can give the setting: its parameter, or

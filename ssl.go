@@ -24,51 +24,51 @@ func (b *Builder) TLS() *TLSBuilder { return &TLSBuilder{b} }
 
 // Enable turns TLS on or off. Default: off, or as REDIS_URL's scheme says.
 func (t *TLSBuilder) Enable(on bool) *TLSBuilder {
-	t.setCode(setTLS, boolValue(on))
+	t.setCode(idTLS, boolValue(on))
 	return t
 }
 
 // CAFile trusts the PEM certificates in path instead of the system roots.
 func (t *TLSBuilder) CAFile(path string) *TLSBuilder {
-	t.setCode(setTLSCAFile, value{s: path})
+	t.setCode(idTLSCAFile, value{s: path})
 	return t
 }
 
 // ClientCertFile presents the PEM certificate and key in certPath and
 // keyPath (mutual TLS).
 func (t *TLSBuilder) ClientCertFile(certPath, keyPath string) *TLSBuilder {
-	t.setCode(setTLSCertFile, value{s: certPath})
-	t.setCode(setTLSKeyFile, value{s: keyPath})
+	t.setCode(idTLSCertFile, value{s: certPath})
+	t.setCode(idTLSKeyFile, value{s: keyPath})
 	return t
 }
 
 // ServerName sets the name the server certificate must carry. Default: the
 // host connected to.
 func (t *TLSBuilder) ServerName(name string) *TLSBuilder {
-	t.setCode(setTLSServerName, value{s: name})
+	t.setCode(idTLSServerName, value{s: name})
 	return t
 }
 
 // MinVersion sets the lowest TLS version, tls.VersionTLS12 (default) or
 // tls.VersionTLS13.
 func (t *TLSBuilder) MinVersion(version uint16) *TLSBuilder {
-	t.setCode(setTLSMinVersion, value{n: int64(version)})
+	t.setCode(idTLSMinVersion, value{n: int64(version)})
 	return t
 }
 
 // InsecureSkipVerify skips the server certificate check. Development warns,
 // test allows it, and staging and production refuse it whatever code says.
 func (t *TLSBuilder) InsecureSkipVerify(skip bool) *TLSBuilder {
-	t.setCode(setTLSSkipVerify, boolValue(skip))
+	t.setCode(idTLSSkipVerify, boolValue(skip))
 	return t
 }
 
 // tlsConfig builds the tls.Config from the resolved settings, reading and
 // checking every file it names. It returns nil with TLS off.
 func (r *resolution) tlsConfig(host string) *tls.Config {
-	if !r.vals[setTLS].bool() {
+	if !r.vals[idTLS].bool() {
 		for id := range settingID(numSettings) {
-			if settings[id].tlsOnly && r.has(id) && !(id == setTLSSkipVerify && !r.vals[id].bool()) {
+			if settings[id].tlsOnly && r.has(id) && !(id == idTLSSkipVerify && !r.vals[id].bool()) {
 				r.fail(ErrConflict, settings[id].name, r.srcs[id].String(),
 					"is set but TLS is off; set %s=true (or use a rediss:// URL), or remove it", EnvTLS)
 			}
@@ -76,13 +76,13 @@ func (r *resolution) tlsConfig(host string) *tls.Config {
 		return nil
 	}
 	cfg := &tls.Config{MinVersion: tls.VersionTLS12, ServerName: host}
-	if r.has(setTLSMinVersion) {
-		cfg.MinVersion = uint16(r.vals[setTLSMinVersion].n)
+	if r.has(idTLSMinVersion) {
+		cfg.MinVersion = uint16(r.vals[idTLSMinVersion].n)
 	}
-	if r.has(setTLSServerName) {
-		cfg.ServerName = r.vals[setTLSServerName].s
+	if r.has(idTLSServerName) {
+		cfg.ServerName = r.vals[idTLSServerName].s
 	}
-	cfg.InsecureSkipVerify = r.vals[setTLSSkipVerify].bool()
+	cfg.InsecureSkipVerify = r.vals[idTLSSkipVerify].bool()
 
 	switch {
 	case r.caPEM != nil:
@@ -96,24 +96,24 @@ func (r *resolution) tlsConfig(host string) *tls.Config {
 		} else {
 			cfg.RootCAs = pool
 		}
-	case r.has(setTLSCAFile):
+	case r.has(idTLSCAFile):
 		if pool := r.readCAFile(); pool != nil {
 			cfg.RootCAs = pool
 		}
 	}
 
-	certSet, keySet := r.has(setTLSCertFile), r.has(setTLSKeyFile)
+	certSet, keySet := r.has(idTLSCertFile), r.has(idTLSKeyFile)
 	switch {
 	case certSet && keySet:
 		if cert, ok := r.readKeyPair(); ok {
-			reload := newCertReloader(r.vals[setTLSCertFile].s, r.vals[setTLSKeyFile].s, cert) // reload.go
+			reload := newCertReloader(r.vals[idTLSCertFile].s, r.vals[idTLSKeyFile].s, cert) // reload.go
 			cfg.GetClientCertificate = getClientCertificate(reload)
 		}
 	case certSet:
-		r.fail(ErrMissing, "tls_key_file", r.srcs[setTLSCertFile].String(),
+		r.fail(ErrMissing, "tls_key_file", r.srcs[idTLSCertFile].String(),
 			"a client certificate needs its key; set %s too", EnvTLSKeyFile)
 	case keySet:
-		r.fail(ErrMissing, "tls_cert_file", r.srcs[setTLSKeyFile].String(),
+		r.fail(ErrMissing, "tls_cert_file", r.srcs[idTLSKeyFile].String(),
 			"a client key needs its certificate; set %s too", EnvTLSCertFile)
 	}
 	r.applyVerifyMode(cfg) // issue 14: tlsverify.go
@@ -121,8 +121,8 @@ func (r *resolution) tlsConfig(host string) *tls.Config {
 }
 
 func (r *resolution) readCAFile() *x509.CertPool {
-	src := r.srcs[setTLSCAFile].String()
-	data, problem := readFile(r.ctx, r.vals[setTLSCAFile].s, fileKindCA)
+	src := r.srcs[idTLSCAFile].String()
+	data, problem := readFile(r.ctx, r.vals[idTLSCAFile].s, fileKindCA)
 	if problem != "" {
 		r.fail(ErrInvalidValue, "tls_ca_file", src, "%s", problem)
 		return nil
@@ -170,12 +170,12 @@ func appendCertificates(pool *x509.CertPool, data []byte) (int, string) {
 }
 
 func (r *resolution) readKeyPair() (tls.Certificate, bool) {
-	certSrc, keySrc := r.srcs[setTLSCertFile].String(), r.srcs[setTLSKeyFile].String()
-	certPEM, problem := readFile(r.ctx, r.vals[setTLSCertFile].s, fileKindClientCert)
+	certSrc, keySrc := r.srcs[idTLSCertFile].String(), r.srcs[idTLSKeyFile].String()
+	certPEM, problem := readFile(r.ctx, r.vals[idTLSCertFile].s, fileKindClientCert)
 	if problem != "" {
 		r.fail(ErrInvalidValue, "tls_cert_file", certSrc, "%s", problem)
 	}
-	keyPEM, keyProblem := readFile(r.ctx, r.vals[setTLSKeyFile].s, fileKindClientKey)
+	keyPEM, keyProblem := readFile(r.ctx, r.vals[idTLSKeyFile].s, fileKindClientKey)
 	if keyProblem != "" {
 		r.fail(ErrInvalidValue, "tls_key_file", keySrc, "%s", keyProblem)
 	}

@@ -43,7 +43,7 @@ const (
 // skipped. The debug view and the rules look at this setting and at
 // tls_insecure_skip_verify, never at that field.
 func (t *TLSBuilder) Verify(mode VerifyMode) *TLSBuilder {
-	t.setCode(setTLSVerify, value{s: string(mode)})
+	t.setCode(idTLSVerify, value{s: string(mode)})
 	return t
 }
 
@@ -51,7 +51,7 @@ func (t *TLSBuilder) Verify(mode VerifyMode) *TLSBuilder {
 // certificates, or of their public keys (SubjectPublicKeyInfo), that
 // VerifyPinned accepts. Give two during a rotation.
 func (t *TLSBuilder) Pins(sha256Hex ...string) *TLSBuilder {
-	t.setCode(setTLSPins, value{s: strings.Join(sha256Hex, ",")})
+	t.setCode(idTLSPins, value{s: strings.Join(sha256Hex, ",")})
 	return t
 }
 
@@ -99,10 +99,10 @@ func parsePins(raw string) ([][sha256.Size]byte, string) {
 
 // verifyMode returns the resolved mode, VerifyFull when unset or invalid.
 func (r *resolution) verifyMode() VerifyMode {
-	if !r.has(setTLSVerify) {
+	if !r.has(idTLSVerify) {
 		return VerifyFull
 	}
-	return VerifyMode(r.vals[setTLSVerify].s)
+	return VerifyMode(r.vals[idTLSVerify].s)
 }
 
 // pinned reports whether the server certificate is trusted by pin, which
@@ -111,27 +111,27 @@ func (r *resolution) pinned() bool { return r.verifyMode() == VerifyPinned }
 
 // privateCA reports whether the trusted CAs are a private set rather than
 // the system roots.
-func (r *resolution) privateCA() bool { return r.has(setTLSCAFile) || r.caPEM != nil }
+func (r *resolution) privateCA() bool { return r.has(idTLSCAFile) || r.caPEM != nil }
 
 // applyVerifyMode installs the mode's verification into cfg and checks the
 // settings it needs. It runs with TLS on.
 func (r *resolution) applyVerifyMode(cfg *tls.Config) {
 	mode := r.verifyMode()
-	src := r.srcOf(setTLSVerify)
+	src := r.srcOf(idTLSVerify)
 	switch mode {
 	case VerifyFull, VerifyCAOnly, VerifyPinned:
 	default:
 		r.fail(ErrInvalidValue, "tls_verify", src, "must be full, ca-only or pinned, got %s", quote(string(mode)))
 		return
 	}
-	if mode != VerifyFull && r.vals[setTLSSkipVerify].bool() {
-		r.fail(ErrConflict, "tls_insecure_skip_verify", r.srcs[setTLSSkipVerify].String()+" and "+src,
+	if mode != VerifyFull && r.vals[idTLSSkipVerify].bool() {
+		r.fail(ErrConflict, "tls_insecure_skip_verify", r.srcs[idTLSSkipVerify].String()+" and "+src,
 			"skipping verification and verifying in mode %s contradict each other; remove %s", mode, EnvTLSInsecureSkipVerify)
 		return
 	}
 	if mode != VerifyPinned {
-		if r.has(setTLSPins) {
-			r.fail(ErrConflict, "tls_pin_sha256", r.srcs[setTLSPins].String(),
+		if r.has(idTLSPins) {
+			r.fail(ErrConflict, "tls_pin_sha256", r.srcs[idTLSPins].String(),
 				"is set but %s is %s, which does not read pins; set %s=pinned, or remove it", EnvTLSVerify, mode, EnvTLSVerify)
 		}
 		if mode == VerifyCAOnly {
@@ -150,18 +150,18 @@ func (r *resolution) applyVerifyMode(cfg *tls.Config) {
 		}
 		return
 	}
-	if !r.has(setTLSPins) {
+	if !r.has(idTLSPins) {
 		r.fail(ErrMissing, "tls_pin_sha256", EnvTLSPinSHA256+" (unset)",
 			"%s=pinned needs the SHA-256 of the server's certificate or public key; set %s (redisconfig check prints both)", EnvTLSVerify, EnvTLSPinSHA256)
 		return
 	}
-	pins, problem := parsePins(r.vals[setTLSPins].s)
+	pins, problem := parsePins(r.vals[idTLSPins].s)
 	if problem != "" {
-		r.fail(ErrInvalidValue, "tls_pin_sha256", r.srcs[setTLSPins].String(), "%s", problem)
+		r.fail(ErrInvalidValue, "tls_pin_sha256", r.srcs[idTLSPins].String(), "%s", problem)
 		return
 	}
 	if r.privateCA() {
-		r.fail(ErrConflict, "tls_ca_file", r.srcOf(setTLSCAFile)+" and "+src,
+		r.fail(ErrConflict, "tls_ca_file", r.srcOf(idTLSCAFile)+" and "+src,
 			"%s=pinned trusts only the pinned certificates, never a CA; remove the CA, or use %s=full", EnvTLSVerify, EnvTLSVerify)
 		return
 	}

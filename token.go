@@ -114,7 +114,7 @@ func (c *ConnectionBuilder) TokenSource(ts TokenSource) *ConnectionBuilder {
 // caps ConnMaxLifetime under the 12 hours after which ElastiCache drops a
 // connection that has not re-authenticated.
 func (c *ConnectionBuilder) TokenReauth(on bool) *ConnectionBuilder {
-	c.setCode(setAuthReauth, boolValue(on))
+	c.setCode(idAuthReauth, boolValue(on))
 	return c
 }
 

@@ -402,7 +402,7 @@ func TestAuthMethodDefaults(t *testing.T) {
 			b.assemble(r)
 			assert.Equal(t, tt.wantIdentity, r.cfg.universal().DisableIdentity)
 			assert.Equal(t, tt.wantLifetime, r.cfg.universal().ConnMaxLifetime)
-			assert.Equal(t, tt.give[EnvAuth] != "gcp-iam" && tt.give[EnvAuthReauth] != "false", r.vals[setAuthReauth].bool(), "re-authentication")
+			assert.Equal(t, tt.give[EnvAuth] != "gcp-iam" && tt.give[EnvAuthReauth] != "false", r.vals[idAuthReauth].bool(), "re-authentication")
 		})
 	}
 }

@@ -110,7 +110,7 @@ func (b *Builder) watchedFiles(c *Config) []string {
 			files = append(files, c.srcs[id].Path)
 		}
 	}
-	for _, id := range []settingID{setTLSCAFile, setTLSCertFile, setTLSKeyFile} {
+	for _, id := range []settingID{idTLSCAFile, idTLSCertFile, idTLSKeyFile} {
 		if c.srcs[id].Kind != SourceUnset && c.vals[id].s != "" {
 			files = append(files, c.vals[id].s)
 		}

@@ -254,42 +254,56 @@ func (u *urlSettings) split(t Topology) {
 	if u == nil || u.u == nil {
 		return
 	}
-	g := map[Topology]grammar{TopologyStandalone: grammarStandalone, TopologyCluster: grammarCluster, TopologySentinel: grammarFailover}[t]
-	scheme := u.u.Scheme
-	if scheme == "unix" && t != TopologyStandalone {
+	unix := u.u.Scheme == "unix"
+	if unix && t != TopologyStandalone {
 		u.fail("is a unix:// URL, which only a standalone Redis takes; use redis:// or rediss://")
 		return
 	}
-	if scheme != "unix" {
-		u.put(idTLS, "", strconv.FormatBool(scheme == "rediss"))
+	if !unix {
+		u.put(idTLS, "", strconv.FormatBool(u.u.Scheme == "rediss"))
 	}
+	u.splitUserinfo(t)
+	first, ok := u.splitAddress(t, unix)
+	if !ok {
+		return
+	}
+	if !unix {
+		u.splitPath(t)
+	}
+	u.splitQuery(t, first)
+}
 
-	user, password, hasPassword := "", "", false
-	if u.u.User != nil {
-		user = u.u.User.Username()
-		password, hasPassword = u.u.User.Password()
+// splitUserinfo reads the user and password: the data nodes' for
+// ParseURL and ParseClusterURL, the sentinels' for ParseFailoverURL.
+func (u *urlSettings) splitUserinfo(t Topology) {
+	if u.u.User == nil {
+		return
 	}
 	userID, passwordID := idUsername, idPassword
 	if t == TopologySentinel {
 		userID, passwordID = idSentinelUsername, idSentinelPassword
 	}
-	if user != "" {
+	if user := u.u.User.Username(); user != "" {
 		u.put(userID, "", user)
 	}
-	if hasPassword && password != "" {
+	if password, ok := u.u.User.Password(); ok && password != "" {
 		u.put(passwordID, "", password)
 	}
+}
 
-	var addrs []string
+// splitAddress reads the socket, the host and port, or (cluster and
+// sentinel) the first node, which it returns; false when the URL has no
+// usable address.
+func (u *urlSettings) splitAddress(t Topology, unix bool) (string, bool) {
 	switch {
-	case scheme == "unix":
+	case unix:
 		if strings.TrimSpace(u.u.Path) == "" {
 			u.fail("has no socket path; write unix:///path/to/redis.sock")
-			return
+			return "", false
 		}
 		if u.u.Host != "" {
 			u.fail("has a host; a unix URL names only the socket, as in unix:///path/to/redis.sock")
-			return
+			return "", false
 		}
 		u.put(idSocket, "", u.u.Path)
 	case t == TopologyStandalone:
@@ -302,27 +316,38 @@ func (u *urlSettings) split(t Topology) {
 	default:
 		if u.u.Hostname() == "" {
 			u.fail("has no host; name the first node, as in redis://node-1:6379?addr=node-2:6379")
-			return
+			return "", false
 		}
 		port := u.u.Port()
 		if port == "" {
 			port = strconv.Itoa(defaultPort)
 		}
-		addrs = append(addrs, net.JoinHostPort(u.u.Hostname(), port))
+		return net.JoinHostPort(u.u.Hostname(), port), true
 	}
+	return "", true
+}
 
-	if scheme != "unix" {
-		f := strings.FieldsFunc(u.u.Path, func(r rune) bool { return r == '/' })
-		switch {
-		case len(f) > 1:
-			u.fail("has a path of several parts; the path is only the database number, as in redis://host:6379/2")
-		case len(f) == 1 && t == TopologyCluster:
-			u.fail("has a database in its path; a cluster has only database 0")
-		case len(f) == 1:
-			u.put(idDB, "", f[0])
-		}
+// splitPath reads the database from the path.
+func (u *urlSettings) splitPath(t Topology) {
+	f := strings.FieldsFunc(u.u.Path, func(r rune) bool { return r == '/' })
+	switch {
+	case len(f) > 1:
+		u.fail("has a path of several parts; the path is only the database number, as in redis://host:6379/2")
+	case len(f) == 1 && t == TopologyCluster:
+		u.fail("has a database in its path; a cluster has only database 0")
+	case len(f) == 1:
+		u.put(idDB, "", f[0])
 	}
+}
 
+// splitQuery reads the query parameters in the topology's grammar, and the
+// node list (first, then every addr parameter) for cluster and sentinel.
+func (u *urlSettings) splitQuery(t Topology, first string) {
+	g := map[Topology]grammar{TopologyStandalone: grammarStandalone, TopologyCluster: grammarCluster, TopologySentinel: grammarFailover}[t]
+	var addrs []string
+	if first != "" {
+		addrs = append(addrs, first)
+	}
 	keys := make([]string, 0, len(u.q))
 	for k := range u.q {
 		keys = append(keys, k)
@@ -344,17 +369,12 @@ func (u *urlSettings) split(t Topology) {
 				u.fail("%s", unknownParam(k, g, suspect))
 			}
 			saidSuspect = saidSuspect || suspect
-			continue
-		case id == idTLSSkipVerify && scheme != "rediss":
+		case id == idTLSSkipVerify && u.u.Scheme != "rediss":
 			u.fail("has parameter skip_verify, which only a rediss:// URL takes")
-			continue
 		case legacy && u.q.Has(settings[id].param):
 			u.fail("has both %s and its old name %s; keep %s", settings[id].param, k, settings[id].param)
-			continue
-		case legacy && last != "":
-			u.put(id, k, last)
 		case last != "":
-			u.put(id, k, last)
+			u.put(id, k, last) // an old name (legacy) reads like the new one
 		}
 	}
 	if len(addrs) > 0 {

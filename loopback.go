@@ -50,8 +50,11 @@ func isLoopback(host string) bool {
 // hexadecimal (0x), the last filling the remaining bytes. It returns nil
 // for anything else.
 func parseInetAton(s string) net.IP {
+	if s == "" || s[0] < '0' || s[0] > '9' {
+		return nil // a name: every form starts with a digit (no split, no parse)
+	}
 	parts := strings.Split(s, ".")
-	if len(parts) > 4 || s == "" {
+	if len(parts) > 4 {
 		return nil
 	}
 	var nums []uint64

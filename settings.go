@@ -397,6 +397,9 @@ func (d *settingDef) parse(raw string) (value, string) {
 			return value{}, problem
 		}
 	}
+	if d.kind == kindAddrList {
+		return v, "" // parseAddrList has just checked every entry
+	}
 	return v, d.check(v)
 }
 

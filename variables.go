@@ -98,6 +98,10 @@ func (b *Builder) scanVariables() *varScan {
 	return s
 }
 
+// defaultEnvVars is where the environment is read unless EnvironmentFrom
+// says otherwise.
+var defaultEnvVars = []string{EnvEnvironment}
+
 // scanner files variables under their settings for one builder.
 type scanner struct {
 	prefix  string
@@ -110,7 +114,7 @@ func (b *Builder) scanner() scanner {
 		sc.prefix = b.envPrefix()
 	}
 	if len(sc.envVars) == 0 {
-		sc.envVars = []string{EnvEnvironment}
+		sc.envVars = defaultEnvVars
 	}
 	return sc
 }

@@ -135,7 +135,9 @@ func (c *Config) check(ctx context.Context, p Prober, pool func() *PoolStats) He
 		h.Status, h.Error, h.Diagnosis = StatusDown, c.scrubText(err.Error()), &d
 		return h
 	}
-	if info, err := p.Do(ctx, "INFO", "server", "replication", "clients"); err == nil {
+	// INFO's default sections hold server, replication and clients; naming
+	// several sections needs Redis 7 (older servers and miniredis refuse).
+	if info, err := p.Do(ctx, "INFO"); err == nil {
 		h.ServerVersion = infoField(info, "redis_version")
 		h.Role = infoField(info, "role")
 		if w := c.maxclientsShare(infoField(info, "maxclients")); w != "" {

@@ -78,7 +78,10 @@ func (c *Config) Inspect(ctx context.Context) (ServerReport, error) {
 	defer client.Close()
 	conn := client.Conn()
 	defer conn.Close()
-	info, err := conn.Info(ctx, "server", "cluster").Result()
+	// INFO with its default sections (server, clients, replication,
+	// cluster, …): several named sections need Redis 7, and miniredis and
+	// older servers refuse them.
+	info, err := conn.Info(ctx).Result()
 	if err != nil {
 		return rep, err
 	}

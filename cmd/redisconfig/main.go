@@ -159,7 +159,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if cmd == "print" {
 		return printConfig(cfg, *asJSON, stdout)
 	}
-	return check(ctx, cfg, *asJSON, stdout, stderr)
+	return check(ctx, cfg, *asJSON, *embedded, stdout, stderr)
 }
 
 func printConfig(cfg *redisconfig.Config, asJSON bool, stdout io.Writer) int {
@@ -209,7 +209,7 @@ type connectFailure struct {
 	Diagnosis redisconfig.Diagnosis `json:"diagnosis"`
 }
 
-func check(ctx context.Context, cfg *redisconfig.Config, asJSON bool, stdout, stderr io.Writer) int {
+func check(ctx context.Context, cfg *redisconfig.Config, asJSON, embedded bool, stdout, stderr io.Writer) int {
 	report := checkReport{Config: cfg.DebugInfo()}
 	client, err := cfg.Connect(ctx)
 	if err != nil {
@@ -226,8 +226,10 @@ func check(ctx context.Context, cfg *redisconfig.Config, asJSON bool, stdout, st
 		h := cfg.Check(ctx, client)
 		report.Health = &h
 		report.Healthy = h.Up()
-		if report.Healthy {
-			report.Server = inspect(ctx, cfg) // issue 14: suggest.go
+		// The in-memory server of --embedded is no deployment to suggest
+		// settings for (it has no version, SETINFO or CONFIG).
+		if report.Healthy && !embedded {
+			report.Server = inspect(ctx, cfg) // suggest.go
 		}
 	}
 	if asJSON {
@@ -276,7 +278,11 @@ func writeCheck(w io.Writer, cfg *redisconfig.Config, r checkReport) {
 	} else {
 		fmt.Fprintln(w, "pipelines:   no pipeline pool (pipelines share the pool)")
 	}
-	fmt.Fprintf(w, "ceiling:     %s connections per node\n", r.Config.ConnectionCeiling)
+	if c := r.Config.ConnectionCeiling; c != "" && c[0] >= '0' && c[0] <= '9' {
+		fmt.Fprintf(w, "ceiling:     %s connections per node\n", c)
+	} else {
+		fmt.Fprintf(w, "ceiling:     %s\n", c)
+	}
 	if h.Diagnosis != nil {
 		fmt.Fprintf(w, "problem:     %s\n", h.Diagnosis)
 	}

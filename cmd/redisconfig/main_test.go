@@ -157,6 +157,9 @@ func TestCLI(t *testing.T) {
 		assert.Equal(t, 0, code)
 		assert.Contains(t, errOut, "in-memory Redis")
 		assert.Contains(t, out, "status:      UP")
+		assert.NotContains(t, out, "inspect:", "the in-memory server is not inspected")
+		assert.NotContains(t, out, "suggest:")
+		assert.NotContains(t, out, "failed")
 	})
 	t.Run("embedded ignores the shell's variables", func(t *testing.T) {
 		tests := []map[string]string{

@@ -40,7 +40,11 @@ func writeServer(w io.Writer, f *serverFacts) {
 	if r.Cluster {
 		mode = "cluster (cluster_enabled:1)"
 	}
-	fmt.Fprintf(w, "server mode: %s %s, %s\n", r.Server, r.Version, mode)
+	version := r.Version
+	if version == "" {
+		version = "(version not reported)"
+	}
+	fmt.Fprintf(w, "server mode: %s %s, %s\n", r.Server, version, mode)
 	if r.SetinfoRejected != "" {
 		fmt.Fprintf(w, "setinfo:     rejected (%s)\n", r.SetinfoRejected)
 	} else {

@@ -6,7 +6,6 @@ import (
 	"crypto/x509"
 	"fmt"
 	"maps"
-	"net"
 	"os"
 	"strconv"
 	"sync"
@@ -205,36 +204,6 @@ func relaxedProduction(b *testing.B, vars map[string]string) *redisconfig.Config
 	return cfg
 }
 
-// silent accepts connections and never answers.
-func silent(b *testing.B) string {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		b.Fatal(err)
-	}
-	var conns []net.Conn
-	var mu sync.Mutex
-	b.Cleanup(func() {
-		_ = ln.Close()
-		mu.Lock()
-		defer mu.Unlock()
-		for _, c := range conns {
-			_ = c.Close()
-		}
-	})
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			mu.Lock()
-			conns = append(conns, c)
-			mu.Unlock()
-		}
-	}()
-	return ln.Addr().String()
-}
-
 // BenchmarkTimeToFail measures how long Connect takes to give up on a
 // closed port and on a listener that never answers, per environment
 // profile, against go-redis's defaults on the same targets. Run it with
@@ -243,7 +212,7 @@ func silent(b *testing.B) string {
 // rediss://: the TLS handshake waits for an answer that never comes.
 func BenchmarkTimeToFail(b *testing.B) {
 	closed := "127.0.0.1:" + strconv.Itoa(redisserver.FreePort(b))
-	quiet := silent(b)
+	quiet := redisserver.Silent(b)
 	ctx := context.Background()
 	targets := []struct{ name, scheme, addr string }{
 		{"closed-port", "redis", closed}, {"silent-listener", "redis", quiet},

@@ -3,11 +3,11 @@ package redisconfig
 import (
 	"context"
 	"errors"
-	"net"
 	"testing"
 	"time"
 
 	"github.com/alicebob/miniredis/v2"
+	"github.com/redisconfig/redisconfig/internal/redisserver"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -64,19 +64,8 @@ func TestConnectServerClosed(t *testing.T) {
 // answers fails Connect with the deadline named, not a hang.
 func TestConnectSilentListenerIsBounded(t *testing.T) {
 	t.Parallel()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	require.NoError(t, err)
-	t.Cleanup(func() { _ = ln.Close() })
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			t.Cleanup(func() { _ = c.Close() })
-		}
-	}()
-	cfg, err := New().WithEnv(map[string]string{EnvURL: "redis://" + ln.Addr().String()}).
+	addr := redisserver.Silent(t)
+	cfg, err := New().WithEnv(map[string]string{EnvURL: "redis://" + addr}).
 		Environment(Test).Monitoring().ConnectTimeout(200 * time.Millisecond).Build(context.Background())
 	require.NoError(t, err)
 	_, err = cfg.Connect(context.Background())

@@ -13,35 +13,6 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// quietListener accepts connections and never answers.
-func quietListener(t *testing.T) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	require.NoError(t, err)
-	var mu sync.Mutex
-	var conns []net.Conn
-	t.Cleanup(func() {
-		_ = ln.Close()
-		mu.Lock()
-		defer mu.Unlock()
-		for _, c := range conns {
-			_ = c.Close()
-		}
-	})
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			mu.Lock()
-			conns = append(conns, c)
-			mu.Unlock()
-		}
-	}()
-	return ln.Addr().String()
-}
-
 // connectFailure builds b, connects under ctx and returns the ConnectError.
 func connectFailure(t *testing.T, ctx context.Context, b *Builder) *ConnectError {
 	t.Helper()
@@ -148,7 +119,7 @@ func TestDiagnosesFitTheSettings(t *testing.T) {
 // sooner); it has no fixed timeout of its own.
 func TestConnectProbeStaysWithinTheDeadline(t *testing.T) {
 	t.Parallel()
-	quiet := quietListener(t)
+	quiet := redisserver.Silent(t)
 	tests := []struct {
 		name      string
 		scheme    string

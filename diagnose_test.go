@@ -32,29 +32,6 @@ func connectErr(t *testing.T, vars map[string]string) *redisconfig.ConnectError 
 	return ce
 }
 
-// silentListener accepts connections and never answers.
-func silentListener(t *testing.T) string {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	require.NoError(t, err)
-	t.Cleanup(func() { _ = ln.Close() })
-	go func() {
-		var conns []net.Conn
-		defer func() {
-			for _, c := range conns {
-				_ = c.Close()
-			}
-		}()
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			conns = append(conns, c)
-		}
-	}()
-	return ln.Addr().String()
-}
-
 func TestDiagnosisCategories(t *testing.T) {
 	t.Parallel()
 	ca := testpki.NewCA(t, "diag")
@@ -68,7 +45,7 @@ func TestDiagnosisCategories(t *testing.T) {
 	closed := redisserver.FreePort(t)
 	httpSrv := httptest.NewServer(http.NotFoundHandler())
 	t.Cleanup(httpSrv.Close)
-	silent := silentListener(t)
+	silent := redisserver.Silent(t)
 	standalone := redisserver.Start(t, redisserver.Options{})
 
 	tests := []struct {

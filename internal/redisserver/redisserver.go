@@ -16,6 +16,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -270,4 +271,38 @@ func RejectingSetinfo(t testing.TB, password string) Options {
 		return Options{Password: password}
 	}
 	return Options{Users: []string{"default on >" + password + " ~* &* +@all -client|setinfo"}}
+}
+
+// Silent starts a loopback listener that accepts connections and never
+// answers (a server that hangs, or a firewall that swallows packets after
+// the handshake) and returns its address. The listener and every accepted
+// connection are closed by t.Cleanup.
+func Silent(t testing.TB) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatalf("redisserver: listen: %v", err)
+	}
+	var mu sync.Mutex
+	var conns []net.Conn
+	t.Cleanup(func() {
+		_ = ln.Close()
+		mu.Lock()
+		defer mu.Unlock()
+		for _, c := range conns {
+			_ = c.Close()
+		}
+	})
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			mu.Lock()
+			conns = append(conns, c)
+			mu.Unlock()
+		}
+	}()
+	return ln.Addr().String()
 }

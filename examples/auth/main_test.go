@@ -22,13 +22,15 @@ func TestRun(t *testing.T) {
 	go func() { errc <- run(ctx, "127.0.0.1:0", func(a string) { addrc <- a }) }()
 	base := "http://" + <-addrc
 
-	resp, err := http.Post(base+"/sessions?user=ada", "", nil)
+	// No kept-alive connections, so that shutting down waits on none.
+	hc := &http.Client{Transport: &http.Transport{DisableKeepAlives: true}}
+	resp, err := hc.Post(base+"/sessions?user=ada", "", nil)
 	require.NoError(t, err)
 	token, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
 	require.Equal(t, http.StatusCreated, resp.StatusCode)
 
-	resp, err = http.Get(base + "/sessions/" + string(token))
+	resp, err = hc.Get(base + "/sessions/" + string(token))
 	require.NoError(t, err)
 	user, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()

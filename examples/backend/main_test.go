@@ -23,27 +23,31 @@ func TestRun(t *testing.T) {
 	go func() { errc <- run(ctx, "127.0.0.1:0", "127.0.0.1:0", func(a, d string) { addrc <- [2]string{a, d} }) }()
 	addrs := <-addrc
 	base, debug := "http://"+addrs[0], "http://"+addrs[1]
+	// No kept-alive connections: shutting down must not wait on a client's
+	// idle or half-opened ones (http.Server.Shutdown waits up to 5 s for a
+	// connection that has sent nothing yet).
+	hc := &http.Client{Transport: &http.Transport{DisableKeepAlives: true}}
 
 	req, _ := http.NewRequest(http.MethodPut, base+"/items/1", strings.NewReader("hello"))
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := hc.Do(req)
 	require.NoError(t, err)
 	resp.Body.Close()
 	assert.Equal(t, http.StatusNoContent, resp.StatusCode)
 
-	resp, err = http.Get(base + "/items/1")
+	resp, err = hc.Get(base + "/items/1")
 	require.NoError(t, err)
 	body, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
 	assert.Equal(t, "hello", string(body))
 
-	resp, err = http.Get(debug + "/debug/redis/health")
+	resp, err = hc.Get(debug + "/debug/redis/health")
 	require.NoError(t, err)
 	resp.Body.Close()
 	assert.Equal(t, http.StatusOK, resp.StatusCode)
 
 	// The public listener does not serve the debug view.
 	for _, path := range []string{"/debug/redis/health", "/debug/redis/config"} {
-		resp, err = http.Get(base + path)
+		resp, err = hc.Get(base + path)
 		require.NoError(t, err)
 		resp.Body.Close()
 		assert.Equal(t, http.StatusNotFound, resp.StatusCode, path)

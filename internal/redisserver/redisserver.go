@@ -181,6 +181,10 @@ func (s *Server) waitReady() error {
 		}
 		select {
 		case <-s.done:
+			// Read the log again: the last lines (a port taken since
+			// FreePort looked, "Address already in use") may have been
+			// written after the read above.
+			data, _ = os.ReadFile(s.log)
 			return fmt.Errorf("redis-server on port %d exited: %s", s.Port, lastLines(data))
 		case <-time.After(10 * time.Millisecond):
 		}

@@ -249,13 +249,13 @@ func (c Config) String() string {
 		fmt.Fprintf(&sb, ", service: %s", c.service)
 	}
 	if c.topology == TopologyStandalone {
-		fmt.Fprintf(&sb, ", network: %s, addr: %s, db: %d", c.network, printable(c.addr), c.vals[idDB].int())
+		fmt.Fprintf(&sb, ", network: %s, addr: %s, db: %d", c.network, oneLine(c.addr), c.vals[idDB].int())
 	} else {
-		fmt.Fprintf(&sb, ", topology: %s, addrs: %s", c.topology, printable(c.describeTarget()))
+		fmt.Fprintf(&sb, ", topology: %s, addrs: %s", c.topology, oneLine(c.describeTarget()))
 	}
 	fmt.Fprintf(&sb, ", tls: %t", c.tlsConfig != nil)
 	if c.creds.username != "" {
-		fmt.Fprintf(&sb, ", username: %s", printable(c.creds.username))
+		fmt.Fprintf(&sb, ", username: %s", oneLine(c.creds.username))
 	}
 	if d := c.creds.describe(); d != "" {
 		sb.WriteString(", " + d)

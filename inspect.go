@@ -89,7 +89,7 @@ func (c *Config) Inspect(ctx context.Context) (ServerReport, error) {
 	if v := infoField(info, "valkey_version"); v != "" {
 		rep.Server, rep.Version = "valkey", v
 	}
-	rep.Version = printable(cut(rep.Version))
+	rep.Version = oneLine(cut(rep.Version))
 	rep.Cluster = infoField(info, "cluster_enabled") == "1"
 
 	if err := conn.ClientSetInfo(ctx, redis.WithLibraryName("redisconfig-check")).Err(); err != nil {
@@ -140,7 +140,7 @@ func helloProto(reply any) int {
 
 // replyText makes a server's reply safe to print: one line, printable,
 // short.
-func replyText(err error) string { return printable(cut(err.Error())) }
+func replyText(err error) string { return oneLine(cut(err.Error())) }
 
 func cut(s string) string {
 	const most = 160

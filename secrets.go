@@ -257,7 +257,7 @@ func (b *Builder) fetchSecrets(ctx context.Context, r *resolution) map[settingID
 		}
 		delete(out, id)
 		problem := secretProblem(f.err, timeout)
-		if r.strict() {
+		if r.outcome(RuleSecretsReachable) == fail {
 			r.fail(ErrMissing, settings[id].name, "secret "+quote(f.name), "%s; %s never falls back to variables", problem, r.env)
 			continue
 		}

@@ -48,6 +48,20 @@ func TestTokenRotationSoak(t *testing.T) {
 	}
 }
 
+// TestPatternSubscriptionSoak hands a pattern subscription over at every
+// rotation. The pattern "*" also matches the hand-overs' own control
+// channels, which must never reach the subscriber.
+func TestPatternSubscriptionSoak(t *testing.T) {
+	if testing.Short() {
+		t.Skip("the rotation soak takes seconds")
+	}
+	issuer := &authproxy.Issuer{User: "default", Lifetime: soak.Lifetime}
+	proxy := authproxy.Start(t, issuer, authproxy.Options{CloseOnExpiry: true})
+	res := soak.Run(t, soak.Options{Proxy: proxy, Config: issuerConfig(t, proxy, issuer), Rotations: 6, Pattern: "*"})
+	t.Log(res)
+	soak.Verify(t, res, issuer.Minted())
+}
+
 // TestPlainPubSubLosesMessagesAtExpiry measures what go-redis's own PubSub
 // loses when the server closes its connection at token expiry: the reason
 // Subscription exists. The loss is logged (and reported in BENCHMARKS.md),

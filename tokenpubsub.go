@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -34,6 +35,7 @@ import (
 type Subscription struct {
 	client   redis.UniversalClient
 	channels []string
+	patterns []string
 	bound    time.Duration // a hand-over gives up after this long
 	out      chan *redis.Message
 	rotate   chan struct{}
@@ -55,15 +57,29 @@ func (c *Config) Subscribe(ctx context.Context, client redis.UniversalClient, ch
 	if len(channels) == 0 {
 		return nil, errors.New("redisconfig: Subscribe needs at least one channel")
 	}
+	return c.subscribe(ctx, client, channels, nil)
+}
+
+// PSubscribe is Subscribe for patterns (PSUBSCRIBE): messages carry the
+// pattern that matched in Message.Pattern. A pattern that also matches the
+// hand-overs' private control channels (such as "*") never delivers them.
+func (c *Config) PSubscribe(ctx context.Context, client redis.UniversalClient, patterns ...string) (*Subscription, error) {
+	if len(patterns) == 0 {
+		return nil, errors.New("redisconfig: PSubscribe needs at least one pattern")
+	}
+	return c.subscribe(ctx, client, nil, patterns)
+}
+
+func (c *Config) subscribe(ctx context.Context, client redis.UniversalClient, channels, patterns []string) (*Subscription, error) {
 	s := &Subscription{
-		client: client, channels: append([]string(nil), channels...), bound: c.ConnectTimeout(),
+		client: client, channels: slices.Clone(channels), patterns: slices.Clone(patterns), bound: c.ConnectTimeout(),
 		out: make(chan *redis.Message, 256), rotate: make(chan struct{}, 1),
 		stop: make(chan struct{}), done: make(chan struct{}),
 	}
-	ps := client.Subscribe(ctx, channels...)
-	if err := waitSubscribed(ctx, ps, channels); err != nil {
+	ps := s.open(ctx)
+	if err := waitSubscribed(ctx, ps, s.pending()); err != nil {
 		_ = ps.Close()
-		return nil, fmt.Errorf("redisconfig: subscribing to %d channels: %w", len(channels), err)
+		return nil, fmt.Errorf("redisconfig: subscribing to %d channels and %d patterns: %w", len(channels), len(patterns), err)
 	}
 	if tc := c.tokens(); tc != nil {
 		_, unsub, err := tc.Subscribe(rotationListener{s.rotate})
@@ -76,6 +92,33 @@ func (c *Config) Subscribe(ctx context.Context, client redis.UniversalClient, ch
 	go s.run(startFeed(ps))
 	return s, nil
 }
+
+// open subscribes a new connection to the channels and patterns, and to
+// extra channels (a hand-over's control channel).
+func (s *Subscription) open(ctx context.Context, extra ...string) *redis.PubSub {
+	ps := s.client.Subscribe(ctx, append(slices.Clone(s.channels), extra...)...)
+	if len(s.patterns) > 0 {
+		_ = ps.PSubscribe(ctx, s.patterns...) // a failure shows in Receive
+	}
+	return ps
+}
+
+// pending lists the confirmations a new connection waits for, by
+// subscriptionKey.
+func (s *Subscription) pending(extra ...string) map[string]bool {
+	want := map[string]bool{}
+	for _, ch := range append(slices.Clone(s.channels), extra...) {
+		want[subscriptionKey("subscribe", ch)] = true
+	}
+	for _, p := range s.patterns {
+		want[subscriptionKey("psubscribe", p)] = true
+	}
+	return want
+}
+
+// subscriptionKey names a confirmation: a channel and a pattern may be
+// spelled alike.
+func subscriptionKey(kind, name string) string { return kind + " " + name }
 
 // Channel returns the messages, in the server's order. It is closed by
 // Close.
@@ -166,19 +209,16 @@ func (f *feed) close() {
 	}
 }
 
-// waitSubscribed reads confirmations until every channel is subscribed.
-func waitSubscribed(ctx context.Context, ps *redis.PubSub, channels []string) error {
-	want := map[string]bool{}
-	for _, ch := range channels {
-		want[ch] = true
-	}
+// waitSubscribed reads confirmations until every channel and pattern in
+// want is subscribed.
+func waitSubscribed(ctx context.Context, ps *redis.PubSub, want map[string]bool) error {
 	for len(want) > 0 {
 		msg, err := ps.Receive(ctx)
 		if err != nil {
 			return err
 		}
-		if sub, ok := msg.(*redis.Subscription); ok && sub.Kind == "subscribe" {
-			delete(want, sub.Channel)
+		if sub, ok := msg.(*redis.Subscription); ok {
+			delete(want, subscriptionKey(sub.Kind, sub.Channel))
 		}
 	}
 	return nil
@@ -189,7 +229,7 @@ type handover struct {
 	next      *feed
 	ctl       string // the private control channel
 	marker    string
-	confirmed map[string]bool  // channels the new connection has confirmed
+	confirmed map[string]bool  // confirmations the new connection still awaits (subscriptionKey)
 	oldDone   bool             // the old stream reached the marker
 	nextReady bool             // the new stream reached the marker
 	oldDead   bool             // the old connection failed before its marker
@@ -324,6 +364,9 @@ func (s *Subscription) run(cur *feed) {
 			switch m := v.(type) {
 			case *redis.Message:
 				switch {
+				case strings.HasPrefix(m.Channel, handoverPrefix) && m.Channel != h.ctl:
+					// Another hand-over's control channel, seen through a
+					// pattern.
 				case m.Channel == h.ctl:
 					if m.Payload == h.marker {
 						h.nextReady = true
@@ -343,8 +386,8 @@ func (s *Subscription) run(cur *feed) {
 					h.buf = append(h.buf, m)
 				}
 			case *redis.Subscription:
-				if m.Kind == "subscribe" && h.confirmed != nil {
-					delete(h.confirmed, m.Channel)
+				if h.confirmed != nil {
+					delete(h.confirmed, subscriptionKey(m.Kind, m.Channel))
 					if len(h.confirmed) == 0 && h.oldDead {
 						h.confirmed = nil
 						if !recover() {
@@ -371,17 +414,13 @@ func (s *Subscription) run(cur *feed) {
 	}
 }
 
-// startHandover subscribes a new connection to the channels and a private
-// control channel.
+// startHandover subscribes a new connection to the channels and patterns
+// and a private control channel.
 func (s *Subscription) startHandover() *handover {
 	id := randomID()
-	h := &handover{ctl: handoverPrefix + id, marker: "marker-" + id, confirmed: map[string]bool{}, deadline: time.NewTimer(s.bound)}
-	for _, ch := range s.channels {
-		h.confirmed[ch] = true
-	}
-	h.confirmed[h.ctl] = true
-	ps := s.client.Subscribe(context.Background(), append(append([]string(nil), s.channels...), h.ctl)...)
-	h.next = startFeed(ps)
+	ctl := handoverPrefix + id
+	h := &handover{ctl: ctl, marker: "marker-" + id, confirmed: s.pending(ctl), deadline: time.NewTimer(s.bound)}
+	h.next = startFeed(s.open(context.Background(), ctl))
 	return h
 }
 

@@ -44,6 +44,9 @@ type Options struct {
 	// Plain subscribes with go-redis's own PubSub instead of a
 	// redisconfig.Subscription, to measure what it loses.
 	Plain bool
+	// Pattern, when set, subscribes to it (PSUBSCRIBE) instead of the
+	// channel "soak".
+	Pattern string
 }
 
 // Result is what a soak measured.
@@ -52,6 +55,7 @@ type Result struct {
 	Rotations, Fetches, Failures    int64
 	Commands, Failed                int64
 	Published, Received, Duplicates int64
+	Foreign                         int64 // messages on a channel other than "soak" (a control channel leaking)
 	Proxy                           authproxy.Stats
 	Sub                             redisconfig.SubscriptionStats
 	Elapsed                         time.Duration
@@ -84,6 +88,12 @@ func Run(t testing.TB, o Options) Result {
 			t.Fatalf("soak: subscribe: %v", err)
 		}
 		messages, closeSub = ps.Channel(), ps.Close
+	} else if o.Pattern != "" {
+		sub, err = cfg.PSubscribe(ctx, client, o.Pattern)
+		if err != nil {
+			t.Fatalf("soak: psubscribe: %v", err)
+		}
+		messages, closeSub = sub.Channel(), sub.Close
 	} else {
 		sub, err = cfg.Subscribe(ctx, client, "soak")
 		if err != nil {
@@ -92,11 +102,16 @@ func Run(t testing.TB, o Options) Result {
 		messages, closeSub = sub.Channel(), sub.Close
 	}
 	seen := map[int]int{}
+	var foreign atomic.Int64
 	var seenMu sync.Mutex
 	recvDone := make(chan struct{})
 	go func() {
 		defer close(recvDone)
 		for m := range messages {
+			if m.Channel != "soak" {
+				foreign.Add(1)
+				continue
+			}
 			if n, err := strconv.Atoi(m.Payload); err == nil {
 				seenMu.Lock()
 				seen[n]++
@@ -183,7 +198,7 @@ func Run(t testing.TB, o Options) Result {
 	if e, ok := firstErr.Load().(error); ok {
 		res.FirstError = e
 	}
-	res.Published = int64(published)
+	res.Published, res.Foreign = int64(published), foreign.Load()
 	for _, c := range seen {
 		res.Received++
 		if c > 1 {
@@ -245,6 +260,7 @@ func Verify(t testing.TB, r Result, fetched int64) {
 	check(r.Fetches <= MaxFetches(r.Elapsed, Lifetime), "%d fetches in %s, more than one per refresh window", r.Fetches, r.Elapsed)
 	check(fetched < 0 || fetched == r.Fetches, "the source counted %d fetches, the cache %d", fetched, r.Fetches)
 	check(r.Duplicates == 0, "%d messages received twice", r.Duplicates)
+	check(r.Foreign == 0, "%d messages from channels nobody published to (hand-over control channels?)", r.Foreign)
 	if !o.Plain {
 		check(r.Published == r.Received, "%d published, %d received", r.Published, r.Received)
 		check(r.Sub.Handovers >= o.Rotations, "the subscription moved %d times in %d rotations", r.Sub.Handovers, o.Rotations)

@@ -186,6 +186,12 @@ func (c *Config) Credentials(ctx context.Context) (username string, password Sec
 	return user, NewSecret(pass), err
 }
 
+// sentinelNoStreaming is why a sentinel configuration takes no streaming
+// credentials: go-redis v9.23's NewFailoverClient never creates the
+// manager that re-authenticates connections, and dereferences it at the
+// first connection (a nil-pointer panic).
+const sentinelNoStreaming = "go-redis's sentinel (failover) client cannot re-authenticate live connections: v9.23 panics at the first connection given a streaming credentials provider"
+
 // settleCredentials gathers every source of credentials the resolution and
 // the builder hold and keeps one: two sources are a conflict (an error in
 // staging and production; in development and test a warning, and the
@@ -226,6 +232,10 @@ func (r *resolution) settleCredentials(b *Builder) {
 		return
 	}
 	win := forms[0]
+	if win.kind == credStreaming && r.topology == TopologySentinel {
+		r.fail(ErrInvalidValue, "credentials", win.source.String(),
+			"%s; use Connection().CredentialsProvider, which every new connection asks", sentinelNoStreaming)
+	}
 	for _, other := range forms[1:] {
 		r.conflict("credentials", win.source, other.source, "give credentials twice")
 	}

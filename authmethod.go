@@ -222,12 +222,22 @@ func (r *resolution) resolveTokenAuth(b *Builder, host string) {
 	// Memorystore keeps authenticated connections past token expiry, so
 	// gcp-iam needs no re-authentication; re-authenticating under load
 	// makes go-redis dial replacements for connections it has marked,
-	// and IAM rate-limits new connections.
-	reauth := method != authMethodGCP
+	// and IAM rate-limits new connections. Sentinel cannot have it at all
+	// (sentinelNoStreaming).
+	reauth, why := method != authMethodGCP, method+" default"
+	if r.topology == TopologySentinel {
+		reauth, why = false, "sentinel default"
+	}
 	if r.has(idAuthReauth) {
 		reauth = r.vals[idAuthReauth].bool()
+		if reauth && r.topology == TopologySentinel {
+			r.fail(ErrInvalidValue, "auth_reauth", r.srcs[idAuthReauth].String(),
+				"%s; set %s=false: each new connection still authenticates with the newest token, and %s below the token's lifetime replaces older ones",
+				sentinelNoStreaming, EnvAuthReauth, EnvConnMaxLifetime)
+			reauth = false
+		}
 	} else {
-		r.vals[idAuthReauth], r.srcs[idAuthReauth] = boolValue(reauth), Source{Kind: SourceDefault, Name: method + " default"}
+		r.vals[idAuthReauth], r.srcs[idAuthReauth] = boolValue(reauth), Source{Kind: SourceDefault, Name: why}
 	}
 	timeout := r.vals[idConnectTimeout].duration()
 	if timeout <= 0 {

@@ -274,7 +274,7 @@ var settings = [numSettings]settingDef{
 
 	// cloudauth: token authentication (authmethod.go, token.go)
 	idAuth:           {name: "auth", env: EnvAuth, method: "Connection().AuthMethod", kind: kindString, doc: "cloud identity tokens instead of a password: gcp-iam, aws-iam or azure-entra (import the adapter)"},
-	idAuthReauth:     {name: "auth_reauth", env: EnvAuthReauth, method: "Connection().TokenReauth", kind: kindBool, doc: "re-authenticate live connections when the token rotates (default: true, false for gcp-iam)"},
+	idAuthReauth:     {name: "auth_reauth", env: EnvAuthReauth, method: "Connection().TokenReauth", kind: kindBool, doc: "re-authenticate live connections when the token rotates (default: true, false for gcp-iam and with sentinel)"},
 	idAWSUserID:      {name: "aws_user_id", env: EnvAWSUserID, method: "Connection().AWSUserID", kind: kindString, doc: "the IAM-enabled user's id, equal to its name (aws-iam)"},
 	idAWSCacheName:   {name: "aws_cache_name", env: EnvAWSCacheName, method: "Connection().AWSCacheName", kind: kindString, doc: "the replication group, serverless cache or MemoryDB cluster name (aws-iam)"},
 	idAWSRegion:      {name: "aws_region", env: EnvAWSRegion, method: "Connection().AWSRegion", kind: kindString, doc: "the cache's region (aws-iam)"},

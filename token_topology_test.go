@@ -19,9 +19,10 @@ import (
 )
 
 // revokingTokens is a TokenSource whose k-th token is the ACL password
-// "tok-k" of the user "app" on every node; each fetch revokes the password
-// before the one it hands out, so a connection that dialled or
-// re-authenticated with an old token fails.
+// "tok-k" of the user "app" on every node; each fetch revokes the token
+// two before the one it hands out (the one before may still be in a dial
+// that took it a moment ago), so a connection that dials or
+// re-authenticates with a stale token fails.
 type revokingTokens struct {
 	t        *testing.T
 	nodes    []*redis.Client // admin connections, one per data node
@@ -36,9 +37,9 @@ func (s *revokingTokens) Token(ctx context.Context) (redisconfig.Token, error) {
 	if k > revokingTokenCount {
 		return redisconfig.Token{}, fmt.Errorf("no token after tok-%d", revokingTokenCount)
 	}
-	if k > 1 {
+	if k > 2 {
 		for _, n := range s.nodes {
-			if err := n.Do(ctx, "ACL", "SETUSER", "app", "<tok-"+strconv.FormatInt(k-1, 10)).Err(); err != nil {
+			if err := n.Do(ctx, "ACL", "SETUSER", "app", "<tok-"+strconv.FormatInt(k-2, 10)).Err(); err != nil {
 				return redisconfig.Token{}, err
 			}
 		}
@@ -115,7 +116,7 @@ func driveRotations(t *testing.T, client redis.UniversalClient, src *revokingTok
 }
 
 // TestIntegrationTokenAuthCluster authenticates to every master of a real
-// cluster with rotating tokens, each revoking the one before: new
+// cluster with rotating tokens, each revoking an older one: new
 // connections use the newest token and pooled ones are re-authenticated on
 // every node.
 func TestIntegrationTokenAuthCluster(t *testing.T) {
@@ -142,8 +143,8 @@ func TestIntegrationTokenAuthCluster(t *testing.T) {
 	client, err := cfg.Connect(ctx)
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = client.Close() })
-	failed, first := driveRotations(t, client, src, 3)
-	assert.GreaterOrEqual(t, src.n.Load(), int64(4), "three rotations")
+	failed, first := driveRotations(t, client, src, 4)
+	assert.GreaterOrEqual(t, src.n.Load(), int64(5), "four rotations")
 	assert.Zero(t, failed, "failed commands (first: %v)", first)
 	for i, n := range src.nodes {
 		assert.Positive(t, authCalls(t, n), "node %d re-authenticated pooled connections with AUTH", i)
@@ -159,7 +160,7 @@ func TestIntegrationTokenAuthCluster(t *testing.T) {
 // connections (given a streaming provider it panics), so re-authentication
 // is off by default there and connections are replaced instead: with a
 // one-second maximum lifetime, every replacement dialled after a rotation
-// must use the newest token, since the older ones are revoked.
+// must use a fresh token, since the older ones are revoked.
 func TestIntegrationTokenAuthSentinel(t *testing.T) {
 	if testing.Short() {
 		t.Skip("token rotation takes seconds")
@@ -191,8 +192,8 @@ func TestIntegrationTokenAuthSentinel(t *testing.T) {
 	client, err := cfg.Connect(ctx)
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = client.Close() })
-	failed, first := driveRotations(t, client, src, 3)
-	assert.GreaterOrEqual(t, src.n.Load(), int64(4), "three rotations")
+	failed, first := driveRotations(t, client, src, 4)
+	assert.GreaterOrEqual(t, src.n.Load(), int64(5), "four rotations")
 	assert.Zero(t, failed, "failed commands (first: %v)", first)
 }
 

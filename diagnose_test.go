@@ -20,6 +20,11 @@ import (
 func connectErr(t *testing.T, vars map[string]string) *redisconfig.ConnectError {
 	t.Helper()
 	vars["ENVIRONMENT"] = "test"
+	if _, ok := vars["REDIS_CONNECT_TIMEOUT"]; !ok {
+		// These failures come back at once; a generous deadline keeps a
+		// loaded machine from turning one into a timeout.
+		vars["REDIS_CONNECT_TIMEOUT"] = "20s"
+	}
 	cfg, err := redisconfig.New().WithEnv(vars).Build(context.Background())
 	require.NoError(t, err)
 	client, err := cfg.Connect(context.Background())

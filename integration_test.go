@@ -88,7 +88,7 @@ func TestIntegrationTLSProduction(t *testing.T) {
 	// The system roots do not know the test CA: without REDIS_TLS_CA_FILE
 	// the handshake fails, and the error says what was tried.
 	noCA, err := redisconfig.New().WithEnv(map[string]string{
-		"ENVIRONMENT": "test", "REDIS_URL": "rediss://:tls-pw@" + srv.Addr(),
+		"ENVIRONMENT": "test", "REDIS_URL": "rediss://:tls-pw@" + srv.Addr(), "REDIS_CONNECT_TIMEOUT": "20s",
 	}).Build(ctx)
 	require.NoError(t, err)
 	_, err = noCA.Connect(ctx)
@@ -99,7 +99,7 @@ func TestIntegrationTLSProduction(t *testing.T) {
 	// A CA that did not sign the server's certificate: unknown authority.
 	other := testpki.NewCA(t, "other")
 	wrongCA, err := redisconfig.New().WithEnv(map[string]string{
-		"ENVIRONMENT": "test", "REDIS_URL": "rediss://:tls-pw@" + srv.Addr(), "REDIS_TLS_CA_FILE": other.CertFile,
+		"ENVIRONMENT": "test", "REDIS_URL": "rediss://:tls-pw@" + srv.Addr(), "REDIS_CONNECT_TIMEOUT": "20s", "REDIS_TLS_CA_FILE": other.CertFile,
 	}).Build(ctx)
 	require.NoError(t, err)
 	_, err = wrongCA.Connect(ctx)
@@ -108,7 +108,7 @@ func TestIntegrationTLSProduction(t *testing.T) {
 
 	// The right CA but a name the certificate does not carry.
 	wrongName, err := redisconfig.New().WithEnv(map[string]string{
-		"ENVIRONMENT": "test", "REDIS_URL": "rediss://:tls-pw@" + srv.Addr(), "REDIS_TLS_CA_FILE": ca.CertFile,
+		"ENVIRONMENT": "test", "REDIS_URL": "rediss://:tls-pw@" + srv.Addr(), "REDIS_CONNECT_TIMEOUT": "20s", "REDIS_TLS_CA_FILE": ca.CertFile,
 		"REDIS_TLS_SERVER_NAME": "redis.example.com",
 	}).Build(ctx)
 	require.NoError(t, err)

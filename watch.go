@@ -2,6 +2,8 @@ package redisconfig
 
 import (
 	"context"
+	"crypto/sha256"
+	"crypto/subtle"
 	"errors"
 	"slices"
 	"sync"
@@ -164,12 +166,36 @@ func Diff(a, b *Config) []Difference {
 	ra, rb := a.DebugInfo().Settings, b.DebugInfo().Settings
 	for i := range ra {
 		x, y := ra[i], rb[i]
-		if seen[x.Name] || (x.Value == y.Value && x.Source == y.Source) {
+		if seen[x.Name] {
+			continue
+		}
+		if x.Secret && x.Set && y.Set && x.Source == y.Source {
+			// The view shows [redacted] twice: compare the values, by
+			// hash (a sentinel password file that changed).
+			if secretsDiffer(a, b, x.Name) {
+				out = append(out, Difference{Setting: x.Name, A: redacted + " (differs)", B: redacted + " (differs)", SourceA: x.Source, SourceB: y.Source})
+			}
+			continue
+		}
+		if x.Value == y.Value && x.Source == y.Source {
 			continue
 		}
 		out = append(out, Difference{Setting: x.Name, A: unsetIfEmpty(x), B: unsetIfEmpty(y), SourceA: x.Source, SourceB: y.Source})
 	}
 	return out
+}
+
+// secretsDiffer compares a secret setting of two configurations by hash,
+// in constant time, as Compare compares passwords.
+func secretsDiffer(a, b *Config, name string) bool {
+	for id := range settings {
+		if settings[id].name == name {
+			ha := sha256.Sum256([]byte(a.vals[id].sec.Reveal()))
+			hb := sha256.Sum256([]byte(b.vals[id].sec.Reveal()))
+			return subtle.ConstantTimeCompare(ha[:], hb[:]) != 1
+		}
+	}
+	return false
 }
 
 func unsetIfEmpty(s SettingInfo) string {

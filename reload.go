@@ -148,13 +148,25 @@ func (r *resolution) passwordFile(b *Builder, username string, first Secret) *fi
 // turns off the built-in check, which VerifyConnection then does in full
 // (chain to the current pool, the server name, the validity period).
 //
-// It needs the name to verify (the host of a standalone address, or
-// TLS().ServerName): for cluster and sentinel nodes without a server name
-// go-redis fills the name in per node, out of reach, and the bundle is
-// then read once, at Build.
+// Full verification needs the name to verify (the host of a standalone
+// address, or TLS().ServerName): for cluster and sentinel nodes without a
+// server name go-redis fills the name in per node, out of reach, and the
+// bundle is then read once, at Build. ca-only checks no name, so it
+// follows the bundle in every topology.
 func (r *resolution) reloadingCA(b *Builder, cfg *tls.Config) {
-	if cfg == nil || cfg.RootCAs == nil || cfg.ServerName == "" || cfg.InsecureSkipVerify {
+	if cfg == nil || cfg.RootCAs == nil || r.vals[idTLSSkipVerify].bool() {
 		return
+	}
+	name := cfg.ServerName
+	switch r.verifyMode() {
+	case VerifyCAOnly:
+		name = "" // the chain only, whatever the node (tlsverify.go)
+	case VerifyFull:
+		if name == "" {
+			return
+		}
+	default:
+		return // pinned trusts no CA
 	}
 	var current func() *x509.CertPool
 	switch {
@@ -168,7 +180,6 @@ func (r *resolution) reloadingCA(b *Builder, cfg *tls.Config) {
 	default:
 		return
 	}
-	name := cfg.ServerName
 	cfg.InsecureSkipVerify = true
 	cfg.VerifyConnection = func(cs tls.ConnectionState) error {
 		return verifyServer(cs, current(), name)

@@ -133,3 +133,33 @@ func TestCASecretFromDirSecretsAtOnce(t *testing.T) {
 	sec.update(t, map[string]string{"redis-ca-cert": string(ca2.CertPEM)})
 	require.NoError(t, tc.VerifyConnection(srv2))
 }
+
+// TestCAOnlyFollowsTheBundle: with REDIS_TLS_VERIFY=ca-only the rotated
+// bundle (file or secret) is used too, for any node name, since ca-only
+// checks no name; in a cluster without a server name as well.
+func TestCAOnlyFollowsTheBundle(t *testing.T) {
+	t.Parallel()
+	ca1, ca2 := testpki.NewCA(t, "ca-only-1"), testpki.NewCA(t, "ca-only-2")
+	srv2 := presented(t, ca2.Server(t, "s2", "node-7.invalid"))
+	sec := newK8sSecret(t, map[string]string{"ca.pem": string(ca1.CertPEM), "redis-ca-cert": string(ca1.CertPEM)})
+	tests := map[string]*Builder{
+		"file, standalone": New().WithEnv(map[string]string{EnvEnvironment: "test", EnvURL: "rediss://127.0.0.1:6380",
+			EnvTLSVerify: "ca-only", EnvTLSCAFile: sec.path("ca.pem")}),
+		"file, cluster without a server name": New().WithEnv(map[string]string{EnvEnvironment: "test", EnvTLS: "true",
+			EnvClusterNodes: "127.0.0.1:7000,127.0.0.1:7001", EnvTLSVerify: "ca-only", EnvTLSCAFile: sec.path("ca.pem")}),
+		"secret, cluster without a server name": New().WithEnv(map[string]string{EnvEnvironment: "test", EnvTLS: "true",
+			EnvClusterNodes: "127.0.0.1:7000,127.0.0.1:7001", EnvTLSVerify: "ca-only"}).Secrets().Source(DirSecrets(sec.dir)).Builder,
+	}
+	verifiers := map[string]func(tls.ConnectionState) error{}
+	for name, b := range tests {
+		cfg, err := b.Build(context.Background())
+		require.NoError(t, err, name)
+		verifiers[name] = cfg.TLSConfig().VerifyConnection
+		require.NotNil(t, verifiers[name], name)
+		require.Error(t, verifiers[name](srv2), "%s: ca2 is not trusted yet", name)
+	}
+	sec.update(t, map[string]string{"ca.pem": string(ca2.CertPEM), "redis-ca-cert": string(ca2.CertPEM)})
+	for name, verify := range verifiers {
+		assert.NoError(t, verify(srv2), "%s: the new bundle, and no name check", name)
+	}
+}

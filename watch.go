@@ -40,15 +40,17 @@ func (c Change) Applied() bool { return c.Err == nil && len(c.Held) == 0 && c.Co
 const watchEvery = 500 * time.Millisecond
 
 // Watch builds b, then, until ctx ends, looks at every file that build read
-// (the .env files of DotEnv, REDIS_PASSWORD_FILE, the TLS CA, certificate and
-// key files) twice a second and builds again when one changed, calling
+// (the .env files of DotEnv, REDIS_PASSWORD_FILE, REDIS_SENTINEL_PASSWORD_FILE,
+// the TLS CA, certificate and key files) twice a second and builds again when one changed, calling
 // onChange with the outcome. It returns Build's error if the first build
 // fails, and ctx's error when ctx ends.
 //
 // Watch is for the development loop: edit .env, and the service follows.
 // Password, CA and certificate files are also followed without Watch, for
 // new connections (see File rotation in the README); Watch adds a new
-// client for everything else. In staging and production a change of the
+// client for everything else, the sentinel password file included: go-redis
+// takes that password as a plain string, so only a new client uses a
+// rotated one. In staging and production a change of the
 // address, the topology or a TLS setting is reported in Change.Held and not
 // applied. Changes to the process environment cannot be seen.
 //

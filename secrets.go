@@ -153,7 +153,8 @@ func (s *SecretsBuilder) AuthTokenSecret(name string) *SecretsBuilder {
 }
 
 // CACertSecret names the secret holding the PEM CA bundle
-// (REDIS_CA_CERT_SECRET).
+// (REDIS_CA_CERT_SECRET). The bundle is read again every
+// REDIS_SECRETS_REFRESH for the verification of new TLS connections.
 func (s *SecretsBuilder) CACertSecret(name string) *SecretsBuilder {
 	s.setCode(idCACertSecret, value{s: name})
 	return s

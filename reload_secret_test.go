@@ -163,3 +163,47 @@ func TestCAOnlyFollowsTheBundle(t *testing.T) {
 		assert.NoError(t, verify(srv2), "%s: the new bundle, and no name check", name)
 	}
 }
+
+// BenchmarkServerVerification measures what a new TLS connection pays to
+// verify the server against a bundle that may rotate: the chain check
+// alone (what crypto/tls does with a fixed RootCAs), the CA file (a stat,
+// then the check) and the CA bundle secret (the rotator's interval check,
+// then the check).
+func BenchmarkServerVerification(b *testing.B) {
+	ca := testpki.NewCA(b, "bench-ca")
+	pair := ca.Server(b, "bench", "127.0.0.1")
+	block, _ := pem.Decode(pair.CertPEM)
+	leaf, err := x509.ParseCertificate(block.Bytes)
+	if err != nil {
+		b.Fatal(err)
+	}
+	state := tls.ConnectionState{PeerCertificates: []*x509.Certificate{leaf}}
+	pool := x509.NewCertPool()
+	pool.AddCert(ca.Cert)
+	build := func(bld *Builder) func(tls.ConnectionState) error {
+		cfg, err := bld.Build(context.Background())
+		if err != nil {
+			b.Fatal(err)
+		}
+		return cfg.TLSConfig().VerifyConnection
+	}
+	vars := map[string]string{EnvEnvironment: "test", EnvURL: "rediss://127.0.0.1:6380"}
+	withFile := map[string]string{EnvEnvironment: "test", EnvURL: "rediss://127.0.0.1:6380", EnvTLSCAFile: ca.CertFile}
+	for _, bc := range []struct {
+		name   string
+		verify func(tls.ConnectionState) error
+	}{
+		{"fixed", func(cs tls.ConnectionState) error { return verifyServer(cs, pool, "127.0.0.1") }},
+		{"file", build(New().WithEnv(withFile))},
+		{"secret", build(New().WithEnv(vars).Secrets().Source(newMemSecrets(map[string]string{"redis-ca-cert": string(ca.CertPEM)})).Builder)},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if err := bc.verify(state); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

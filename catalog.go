@@ -41,6 +41,14 @@ type Variable struct {
 	// "test", "staging", "production"): a value, "required", or "" when
 	// go-redis's default applies.
 	Defaults map[string]string `json:"defaults"`
+	// Presets holds, for each provider preset (REDIS_PROVIDER) that changes
+	// this variable's default, the value it sets: it replaces Defaults in
+	// every environment, and a variable or setter still wins over it. A
+	// preset that sets what the profile already gives in every environment
+	// (the profile's REDIS_MAINT_NOTIFICATIONS=disabled, set again by most
+	// presets) changes nothing and is left out; so is a preset that does not
+	// touch the variable. Nil when no preset changes it.
+	Presets map[string]string `json:"presets,omitempty"`
 
 	id settingID // -1 for variables that are not settings
 }
@@ -77,16 +85,68 @@ func Variables() []Variable {
 		if settingID(id) == idHost {
 			v.Defaults = map[string]string{"development": "localhost", "test": "localhost", "staging": "required", "production": "required"}
 		}
+		v.Presets = presetDefaults(settingID(id), v.Defaults)
 		out = append(out, v)
 	}
 	return out
 }
 
+// presetDefaults returns what each preset sets for a setting where that
+// differs from the profile's default in at least one environment, in the
+// presets table's order (a map: JSON sorts its keys anyway).
+func presetDefaults(id settingID, profile map[string]string) map[string]string {
+	var out map[string]string
+	for i := range presets {
+		raw, ok := presets[i].defaultOf(id)
+		if !ok {
+			continue
+		}
+		same := true
+		for _, d := range profile {
+			same = same && d == raw
+		}
+		if same {
+			continue
+		}
+		if out == nil {
+			out = map[string]string{}
+		}
+		out[string(presets[i].provider)] = raw
+	}
+	return out
+}
+
+// PresetSummary renders a variable's Presets for people: the values in the
+// order the presets table first gives them, each followed by the presets
+// that set it ("true: elasticache-serverless, memorydb; 4m: heroku"), or ""
+// when no preset changes the variable. Grouping by value keeps the seven
+// presets that turn CLIENT SETINFO off on one short line.
+func (v Variable) PresetSummary() string {
+	var vals []string
+	names := map[string][]string{}
+	for i := range presets {
+		p := string(presets[i].provider)
+		raw, ok := v.Presets[p]
+		if !ok {
+			continue
+		}
+		if names[raw] == nil {
+			vals = append(vals, raw)
+		}
+		names[raw] = append(names[raw], p)
+	}
+	parts := make([]string, len(vals))
+	for i, val := range vals {
+		parts[i] = val + ": " + strings.Join(names[val], ", ")
+	}
+	return strings.Join(parts, "; ")
+}
+
 // VariablesMarkdown renders the settings' variables as the README's table.
 func VariablesMarkdown() string {
 	var b strings.Builder
-	b.WriteString("| variable | URL parameter | code | meaning | development | test | staging, production |\n")
-	b.WriteString("|---|---|---|---|---|---|---|\n")
+	b.WriteString("| variable | URL parameter | code | meaning | development | test | staging, production | presets |\n")
+	b.WriteString("|---|---|---|---|---|---|---|---|\n")
 	cell := func(s string) string {
 		if s == "" {
 			return ""
@@ -126,7 +186,21 @@ func VariablesMarkdown() string {
 			return "required"
 		}
 		b.WriteString("| " + name + " | " + param + " | `" + v.Code + "` | " + v.Meaning + " | " +
-			def("development") + " | " + def("test") + " | " + def("production") + " |\n")
+			def("development") + " | " + def("test") + " | " + def("production") + " | " + presetCell(v) + " |\n")
 	}
 	return b.String()
+}
+
+// presetCell is the README table's presets column: PresetSummary with the
+// values as code.
+func presetCell(v Variable) string {
+	if len(v.Presets) == 0 {
+		return ""
+	}
+	parts := strings.Split(v.PresetSummary(), "; ")
+	for i, p := range parts {
+		val, names, _ := strings.Cut(p, ": ")
+		parts[i] = "`" + val + "`: " + names
+	}
+	return strings.Join(parts, "; ")
 }

@@ -117,7 +117,10 @@ func (s *SentinelBuilder) Username(name string) *SentinelBuilder {
 	return s
 }
 
-// Password sets the sentinels' password (not the data nodes').
+// Password sets the sentinels' password (not the data nodes'). go-redis
+// takes it as a plain string, so a client keeps the value it was built with:
+// a rotated REDIS_SENTINEL_PASSWORD_FILE reaches a new client only (Watch
+// reports it and builds one).
 func (s *SentinelBuilder) Password(password string) *SentinelBuilder {
 	if password == "" {
 		s.notes = append(s.notes, "code Sentinel().Password was given an empty password; it is ignored")

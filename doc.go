@@ -70,8 +70,9 @@
 //
 // Secrets().Source reads the password, an auth token and a CA bundle from a
 // SecretSource (Google Cloud Secret Manager in package gcpsecrets, mounted
-// files with DirSecrets), concurrently and within a deadline; a password from
-// a source rotates without a restart. In staging and production a source
+// files with DirSecrets), concurrently and within a deadline; a password or
+// CA bundle from a source rotates without a restart (read again every
+// REDIS_SECRETS_REFRESH). In staging and production a source
 // that fails fails Build.
 //
 // Passwords never appear in errors, in String, in any fmt verb, in JSON or in

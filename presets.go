@@ -207,6 +207,31 @@ func lookupPreset(p Provider) *preset {
 	return nil
 }
 
+// Providers returns every provider with a preset, in the presets table's
+// order (ProviderOSS first): the values REDIS_PROVIDER and
+// Builder.Provider take.
+func Providers() []Provider {
+	out := make([]Provider, len(presets))
+	for i, p := range presets {
+		out[i] = p.provider
+	}
+	return out
+}
+
+// defaultOf returns the raw value the preset sets for a setting, the
+// maintenance-notifications mode included (every preset but oss sets it).
+func (p *preset) defaultOf(id settingID) (string, bool) {
+	for _, d := range p.defaults {
+		if d.id == id {
+			return d.raw, true
+		}
+	}
+	if id == idMaintNotifications && p.provider != ProviderOSS {
+		return p.maint.mode, true
+	}
+	return "", false
+}
+
 func providerNames() string {
 	names := make([]string, len(presets))
 	for i, p := range presets {

@@ -138,46 +138,132 @@ func (r *resolution) passwordFile(b *Builder, username string, first Secret) *fi
 	return &filePassword{username: username, pw: newReloading(first.Reveal(), load, refreshErrorHook(b, src.String()), path)}
 }
 
-// reloadingCA verifies the server's certificate against the CA file as it
-// is now, read again when it changes, so a CA rotation reaches new
-// connections. crypto/tls reads RootCAs once per tls.Config, so the check
-// moves into VerifyConnection, as crypto/tls's documentation shows for
-// custom verification: InsecureSkipVerify only turns off the built-in
-// check, which VerifyConnection then does in full (chain to the current
-// pool, the server name, the validity period).
+// reloadingCA verifies the server's certificate against the CA bundle as
+// it is now, so a CA rotation reaches new connections: the CA file, read
+// again when it changes, or the CA bundle from a secret, read again from
+// the source every REDIS_SECRETS_REFRESH as the password is (at once when
+// DirSecrets sees its file change). crypto/tls reads RootCAs once per
+// tls.Config, so the check moves into VerifyConnection, as crypto/tls's
+// documentation shows for custom verification: InsecureSkipVerify only
+// turns off the built-in check, which VerifyConnection then does in full
+// (chain to the current pool, the server name, the validity period).
 //
-// It needs the name to verify (the host of a standalone address, or
-// TLS().ServerName): for cluster and sentinel nodes without a server name
-// go-redis fills the name in per node, out of reach, and the CA file is
-// then read once, at Build.
+// Full verification needs the name to verify (the host of a standalone
+// address, or TLS().ServerName): for cluster and sentinel nodes without a
+// server name go-redis fills the name in per node, out of reach, and the
+// bundle is then read once, at Build. ca-only checks no name, so it
+// follows the bundle in every topology.
 func (r *resolution) reloadingCA(b *Builder, cfg *tls.Config) {
-	if cfg == nil || cfg.RootCAs == nil || r.caPEM != nil || !r.has(idTLSCAFile) || cfg.ServerName == "" || cfg.InsecureSkipVerify {
+	if cfg == nil || cfg.RootCAs == nil || r.vals[idTLSSkipVerify].bool() {
 		return
 	}
-	pool := cfg.RootCAs
+	name := cfg.ServerName
+	switch r.verifyMode() {
+	case VerifyCAOnly:
+		name = "" // the chain only, whatever the node (tlsverify.go)
+	case VerifyFull:
+		if name == "" {
+			return
+		}
+	default:
+		return // pinned trusts no CA
+	}
+	var current func() *x509.CertPool
+	switch {
+	case r.caPEM != nil:
+		if b.secretSource == nil || r.vals[idSecretsRefresh].n <= 0 {
+			return // read once, at Build
+		}
+		current = r.secretCA(b, cfg.RootCAs).get
+	case r.has(idTLSCAFile):
+		current = r.fileCA(b, cfg.RootCAs).get
+	default:
+		return
+	}
+	cfg.InsecureSkipVerify = true
+	cfg.VerifyConnection = func(cs tls.ConnectionState) error {
+		return verifyServer(cs, current(), name)
+	}
+}
+
+// parseCAs reads a PEM bundle into a pool; problem is "" when it holds at
+// least one certificate and nothing broken.
+func parseCAs(data []byte) (*x509.CertPool, string) {
+	p := x509.NewCertPool()
+	n, problem := appendCertificates(p, data)
+	if problem == "" && n == 0 {
+		problem = "holds no PEM certificate"
+	}
+	if problem != "" {
+		return nil, problem
+	}
+	return p, ""
+}
+
+// fileCA is the CA file, read again when it changes.
+func (r *resolution) fileCA(b *Builder, pool *x509.CertPool) *reloading[*x509.CertPool] {
 	src := r.srcs[idTLSCAFile]
 	path := r.vals[idTLSCAFile].s
 	load := func() (*x509.CertPool, error) {
 		data, problem := readFile(context.Background(), path, fileKindCA)
 		if problem == "" {
-			p := x509.NewCertPool()
-			var n int
-			n, problem = appendCertificates(p, data)
-			if problem == "" && n == 0 {
-				problem = "holds no PEM certificate"
-			}
-			if problem == "" {
+			var p *x509.CertPool
+			if p, problem = parseCAs(data); problem == "" {
 				return p, nil
 			}
 		}
 		return nil, errors.New("redisconfig: " + src.String() + ": " + problem)
 	}
-	cas := newReloading(pool, load, refreshErrorHook(b, src.String()), path)
-	name := cfg.ServerName
-	cfg.InsecureSkipVerify = true
-	cfg.VerifyConnection = func(cs tls.ConnectionState) error {
-		return verifyServer(cs, cas.get(), name)
+	return newReloading(pool, load, refreshErrorHook(b, src.String()), path)
+}
+
+// rotatingCA is the CA bundle from a secret: its text comes from a rotator
+// (the password's mechanism: at most one fetch per interval, the last good
+// value kept when the source fails), and is parsed again when it changes.
+// A bundle that does not parse keeps the last good pool and is reported
+// once, until the secret changes again.
+type rotatingCA struct {
+	rt      *rotator
+	onError func(error)
+	source  string // `secret "name"`
+
+	mu   sync.Mutex
+	text string // the bundle last seen, good or not
+	pool *x509.CertPool
+}
+
+// secretCA starts the rotating bundle from the one read at Build.
+func (r *resolution) secretCA(b *Builder, pool *x509.CertPool) *rotatingCA {
+	rt := &rotator{src: b.secretSource, name: r.caSecret,
+		every: r.vals[idSecretsRefresh].duration(), timeout: r.vals[idSecretsTimeout].duration(),
+		onError: b.onRefreshError, value: string(r.caPEM), fetchedAt: time.Now()}
+	name := r.caSecret
+	onError := func(err error) {
+		slog.Warn("redisconfig: a refreshed CA bundle secret is not usable; keeping the last good bundle", "secret", name, "error", err)
 	}
+	if fn := b.onRefreshError; fn != nil {
+		onError = func(err error) { fn(name, err) } // as the rotator reports a failed fetch
+	}
+	return &rotatingCA{rt: rt, onError: onError, source: r.caSource, text: string(r.caPEM), pool: pool}
+}
+
+// get returns the pool for the bundle as the source holds it now. The
+// handshake gives no context: the fetch is bounded by REDIS_SECRETS_TIMEOUT.
+func (c *rotatingCA) get() *x509.CertPool {
+	text := c.rt.current(context.Background())
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if text == c.text {
+		return c.pool
+	}
+	c.text = text
+	p, problem := parseCAs([]byte(text))
+	if problem != "" {
+		c.onError(errors.New("redisconfig: " + c.source + " (" + EnvCACertSecret + "): " + problem))
+		return c.pool
+	}
+	c.pool = p
+	return p
 }
 
 // verifyServer does what crypto/tls does for a client with RootCAs set:

@@ -173,3 +173,118 @@ func TestFileRotationUnderLoad(t *testing.T) {
 		require.ErrorIs(t, err, ErrConnect, name)
 	}
 }
+
+// TestCASecretRotationUnderLoad rotates the CA of a real TLS redis-server
+// while its bundle comes from a secret source read again every 20ms (the
+// password's refresh, REDIS_SECRETS_REFRESH), under the same load as
+// TestFileRotationUnderLoad: not one command may fail.
+func TestCASecretRotationUnderLoad(t *testing.T) {
+	ca1, ca2 := testpki.NewCA(t, "secret-ca-2026-1"), testpki.NewCA(t, "secret-ca-2026-2")
+	cert1, cert2 := ca1.Server(t, "redis-1", "127.0.0.1"), ca2.Server(t, "redis-2", "127.0.0.1")
+	srv := redisserver.Start(t, redisserver.Options{
+		Password: "ca-secret-pw",
+		TLS:      &redisserver.TLS{CertFile: cert1.CertFile, KeyFile: cert1.KeyFile, CAFile: ca1.CertFile},
+	})
+	ctx := context.Background()
+	both := x509.NewCertPool()
+	both.AddCert(ca1.Cert)
+	both.AddCert(ca2.Cert)
+	admin := redis.NewClient(&redis.Options{Addr: srv.Addr(), Password: "ca-secret-pw",
+		TLSConfig: &tls.Config{RootCAs: both, ServerName: "127.0.0.1", MinVersion: tls.VersionTLS12}})
+	t.Cleanup(func() { _ = admin.Close() })
+	require.NoError(t, admin.Ping(ctx).Err())
+
+	src := newMemSecrets(map[string]string{"redis-password": "ca-secret-pw", "redis-ca-cert": string(ca1.CertPEM)})
+	var reported refreshErrors
+	cfg, err := New().WithEnv(map[string]string{
+		EnvEnvironment:     "test",
+		EnvURL:             "rediss://" + srv.Addr(),
+		EnvConnMaxLifetime: "50ms",
+		EnvMaxRetries:      "-1",
+		EnvPoolSize:        "8",
+		EnvDialTimeout:     "10s",
+		EnvReadTimeout:     "10s",
+		EnvWriteTimeout:    "10s",
+		EnvPoolTimeout:     "10s",
+	}).Secrets().Source(src).Refresh(20 * time.Millisecond).Timeout(10 * time.Second).OnRefreshError(reported.hook).Build(ctx)
+	require.NoError(t, err)
+	client, err := cfg.Connect(ctx)
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = client.Close() })
+
+	var ok, failed atomic.Int64
+	var firstErr atomic.Value
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	for g := range 16 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			key := "ca-rotation:" + strconv.Itoa(g)
+			for {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				if err := client.Incr(ctx, key).Err(); err != nil {
+					failed.Add(1)
+					firstErr.CompareAndSwap(nil, err.Error())
+					continue
+				}
+				ok.Add(1)
+			}
+		}()
+	}
+	// runLoad lets the load run until the source has been asked for the
+	// CA bundle n more times: each ask is a new connection's handshake
+	// after the refresh interval.
+	runLoad := func(n int) {
+		from := src.count("redis-ca-cert")
+		require.Eventually(t, func() bool { return src.count("redis-ca-cert") >= from+n }, 20*time.Second, 10*time.Millisecond)
+	}
+	// trusted waits until the configuration's verification accepts (or
+	// refuses) a certificate, which it does once the bundle holding (or
+	// dropping) its CA has been fetched and parsed.
+	verify := cfg.TLSConfig().VerifyConnection
+	require.NotNil(t, verify)
+	trusted := func(pair testpki.Pair, want bool) {
+		state := presented(t, pair)
+		require.Eventually(t, func() bool { return (verify(state) == nil) == want }, 20*time.Second, 10*time.Millisecond)
+	}
+	runLoad(5)
+
+	// The bundle trusts both, the server switches certificate, the bundle
+	// drops the old CA.
+	src.set("redis-ca-cert", string(ca1.CertPEM)+string(ca2.CertPEM))
+	trusted(cert2, true)
+	require.NoError(t, admin.Do(ctx, "CONFIG", "SET", "tls-cert-file", cert2.CertFile, "tls-key-file", cert2.KeyFile).Err())
+	runLoad(10)
+	src.set("redis-ca-cert", string(ca2.CertPEM))
+	trusted(cert1, false)
+	runLoad(10)
+
+	// A broken bundle keeps the last good one, and says so once.
+	src.set("redis-ca-cert", "-----BEGIN CERTIFICATE-----\nY2FuYXJ5LWNhbmFyeQ")
+	runLoad(10)
+	src.set("redis-ca-cert", string(ca2.CertPEM))
+	runLoad(5)
+
+	close(stop)
+	wg.Wait()
+	assert.Zero(t, failed.Load(), "failed commands; the first: %v", firstErr.Load())
+	assert.Positive(t, ok.Load(), "the load ran")
+	errs := reported.list()
+	require.Len(t, errs, 1, "the broken bundle, once: %v", errs)
+	assert.Contains(t, errs[0], "redis-ca-cert")
+	assert.NotContains(t, errs[0], "Y2FuYXJ5", "never the secret's content")
+
+	// Without refresh the bundle read at Build is the one: after the
+	// rotation a client built the same way with the old CA cannot connect.
+	old := newMemSecrets(map[string]string{"redis-password": "ca-secret-pw", "redis-ca-cert": string(ca1.CertPEM)})
+	stale, err := New().WithEnv(map[string]string{EnvEnvironment: "test", EnvURL: "rediss://" + srv.Addr()}).
+		Secrets().Source(old).Refresh(0).Build(ctx)
+	require.NoError(t, err)
+	_, err = stale.Connect(ctx)
+	require.ErrorIs(t, err, ErrConnect)
+}

@@ -93,7 +93,8 @@ type resolution struct {
 
 	token    *credentials // cloudauth: identity tokens, a form for settleCredentials (authmethod.go)
 	caPEM    []byte       // the CA bundle from a secret
-	caSource string
+	caSource string       // `secret "name"`, for messages
+	caSecret string       // the secret's name, read again as it rotates (reload.go)
 
 	creds credentials // settled by settleCredentials (auth.go)
 

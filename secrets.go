@@ -153,7 +153,8 @@ func (s *SecretsBuilder) AuthTokenSecret(name string) *SecretsBuilder {
 }
 
 // CACertSecret names the secret holding the PEM CA bundle
-// (REDIS_CA_CERT_SECRET).
+// (REDIS_CA_CERT_SECRET). The bundle is read again every
+// REDIS_SECRETS_REFRESH for the verification of new TLS connections.
 func (s *SecretsBuilder) CACertSecret(name string) *SecretsBuilder {
 	s.setCode(idCACertSecret, value{s: name})
 	return s
@@ -182,9 +183,9 @@ func (s *SecretsBuilder) Timeout(d time.Duration) *SecretsBuilder {
 	return s
 }
 
-// Refresh sets how often a password or token from the source is read
-// again for new connections; zero or negative reads it once, at Build.
-// Default: 5 minutes.
+// Refresh sets how often a password, token or CA bundle from the source
+// is read again for new connections; zero or negative reads it once, at
+// Build. Default: 5 minutes.
 func (s *SecretsBuilder) Refresh(d time.Duration) *SecretsBuilder {
 	s.setCode(idSecretsRefresh, durationValue(d))
 	return s
@@ -391,7 +392,7 @@ func (r *resolution) applyCASecret(ca *fetchedSecret) {
 			return
 		}
 	}
-	r.caPEM, r.caSource = []byte(ca.value.Reveal()), src
+	r.caPEM, r.caSource, r.caSecret = []byte(ca.value.Reveal()), src, ca.name
 	r.showSecretName(idCACertSecret, ca)
 }
 
@@ -414,11 +415,18 @@ type rotator struct {
 }
 
 func (rt *rotator) credentials(ctx context.Context) (string, string, error) {
+	return rt.username, rt.current(ctx), nil
+}
+
+// current returns the secret's value, read again from the source when the
+// interval has passed (or the source says it changed). The CA bundle from
+// a secret is read through it too (reload.go).
+func (rt *rotator) current(ctx context.Context) string {
 	rt.mu.Lock()
 	if rt.fetching || time.Since(rt.fetchedAt) < rt.every && !rt.sourceChanged() {
 		v := rt.value
 		rt.mu.Unlock()
-		return rt.username, v, nil
+		return v
 	}
 	rt.fetching = true
 	rt.mu.Unlock()
@@ -446,5 +454,5 @@ func (rt *rotator) credentials(ctx context.Context) (string, string, error) {
 			slog.Warn("redisconfig: refreshing a secret failed; keeping the last good value", "secret", rt.name, "error", err)
 		}
 	}
-	return rt.username, v, nil
+	return v
 }

@@ -270,7 +270,7 @@ var settings = [numSettings]settingDef{
 	idAuthTokenSecret: {name: "auth_token_secret", env: EnvAuthTokenSecret, method: "Secrets().AuthTokenSecret", secret: "redis-auth-token", kind: kindString, doc: "secret holding a rotating auth token (default redis-auth-token)"},
 	idCACertSecret:    {name: "ca_cert_secret", env: EnvCACertSecret, method: "Secrets().CACertSecret", secret: "redis-ca-cert", kind: kindString, doc: "secret holding the CA bundle (default redis-ca-cert)"},
 	idSecretsTimeout:  {name: "secrets_timeout", env: EnvSecretsTimeout, method: "Secrets().Timeout", kind: kindDuration, doc: "fetching all secrets at Build, and each refresh, at most"},
-	idSecretsRefresh:  {name: "secrets_refresh", env: EnvSecretsRefresh, method: "Secrets().Refresh", kind: kindDuration, disable: true, doc: "read a rotating password or token again this often (0: never)"},
+	idSecretsRefresh:  {name: "secrets_refresh", env: EnvSecretsRefresh, method: "Secrets().Refresh", kind: kindDuration, disable: true, doc: "read a rotating password, token or CA bundle again this often (0: never)"},
 
 	// cloudauth: token authentication (authmethod.go, token.go)
 	idAuth:           {name: "auth", env: EnvAuth, method: "Connection().AuthMethod", kind: kindString, doc: "cloud identity tokens instead of a password: gcp-iam, aws-iam or azure-entra (import the adapter)"},

@@ -86,11 +86,7 @@ func (r *resolution) tlsConfig(host string) *tls.Config {
 
 	switch {
 	case r.caPEM != nil:
-		pool := x509.NewCertPool()
-		n, problem := appendCertificates(pool, r.caPEM)
-		if problem == "" && n == 0 {
-			problem = "holds no PEM certificate"
-		}
+		pool, problem := parseCAs(r.caPEM) // reload.go
 		if problem != "" {
 			r.fail(ErrInvalidValue, "ca_cert_secret", r.caSource, "%s", problem)
 		} else {
@@ -127,11 +123,7 @@ func (r *resolution) readCAFile() *x509.CertPool {
 		r.fail(ErrInvalidValue, "tls_ca_file", src, "%s", problem)
 		return nil
 	}
-	pool := x509.NewCertPool()
-	n, problem := appendCertificates(pool, data)
-	if problem == "" && n == 0 {
-		problem = "holds no PEM certificate"
-	}
+	pool, problem := parseCAs(data) // reload.go
 	if problem != "" {
 		r.fail(ErrInvalidValue, "tls_ca_file", src, "%s", problem)
 		return nil

@@ -2,6 +2,8 @@ package redisconfig
 
 import (
 	"context"
+	"crypto/sha256"
+	"crypto/subtle"
 	"errors"
 	"slices"
 	"sync"
@@ -38,15 +40,17 @@ func (c Change) Applied() bool { return c.Err == nil && len(c.Held) == 0 && c.Co
 const watchEvery = 500 * time.Millisecond
 
 // Watch builds b, then, until ctx ends, looks at every file that build read
-// (the .env files of DotEnv, REDIS_PASSWORD_FILE, the TLS CA, certificate and
-// key files) twice a second and builds again when one changed, calling
+// (the .env files of DotEnv, REDIS_PASSWORD_FILE, REDIS_SENTINEL_PASSWORD_FILE,
+// the TLS CA, certificate and key files) twice a second and builds again when one changed, calling
 // onChange with the outcome. It returns Build's error if the first build
 // fails, and ctx's error when ctx ends.
 //
 // Watch is for the development loop: edit .env, and the service follows.
 // Password, CA and certificate files are also followed without Watch, for
 // new connections (see File rotation in the README); Watch adds a new
-// client for everything else. In staging and production a change of the
+// client for everything else, the sentinel password file included: go-redis
+// takes that password as a plain string, so only a new client uses a
+// rotated one. In staging and production a change of the
 // address, the topology or a TLS setting is reported in Change.Held and not
 // applied. Changes to the process environment cannot be seen.
 //
@@ -164,12 +168,36 @@ func Diff(a, b *Config) []Difference {
 	ra, rb := a.DebugInfo().Settings, b.DebugInfo().Settings
 	for i := range ra {
 		x, y := ra[i], rb[i]
-		if seen[x.Name] || (x.Value == y.Value && x.Source == y.Source) {
+		if seen[x.Name] {
+			continue
+		}
+		if x.Secret && x.Set && y.Set && x.Source == y.Source {
+			// The view shows [redacted] twice: compare the values, by
+			// hash (a sentinel password file that changed).
+			if secretsDiffer(a, b, x.Name) {
+				out = append(out, Difference{Setting: x.Name, A: redacted + " (differs)", B: redacted + " (differs)", SourceA: x.Source, SourceB: y.Source})
+			}
+			continue
+		}
+		if x.Value == y.Value && x.Source == y.Source {
 			continue
 		}
 		out = append(out, Difference{Setting: x.Name, A: unsetIfEmpty(x), B: unsetIfEmpty(y), SourceA: x.Source, SourceB: y.Source})
 	}
 	return out
+}
+
+// secretsDiffer compares a secret setting of two configurations by hash,
+// in constant time, as Compare compares passwords.
+func secretsDiffer(a, b *Config, name string) bool {
+	for id := range settings {
+		if settings[id].name == name {
+			ha := sha256.Sum256([]byte(a.vals[id].sec.Reveal()))
+			hb := sha256.Sum256([]byte(b.vals[id].sec.Reveal()))
+			return subtle.ConstantTimeCompare(ha[:], hb[:]) != 1
+		}
+	}
+	return false
 }
 
 func unsetIfEmpty(s SettingInfo) string {

@@ -199,3 +199,58 @@ func TestLiveClientSwap(t *testing.T) {
 	require.NoError(t, live.Close())
 	assert.True(t, errors.Is(live.Do(ctx, func(redis.UniversalClient) error { return nil }), ErrClientClosed))
 }
+
+// TestWatchSentinelPasswordFile: go-redis takes the sentinel password as a
+// plain string, so a rotated REDIS_SENTINEL_PASSWORD_FILE needs a new
+// client. Watch sees the file change, reports the sentinel password as
+// changed (never its value) and applies it, in production too: a new
+// configuration whose FailoverOptions carry the new password.
+func TestWatchSentinelPasswordFile(t *testing.T) {
+	t.Parallel()
+	sec := newK8sSecret(t, map[string]string{"password": "master-pw", "sentinel-password": "sentinel-pw-1"})
+	b := New().WithEnv(map[string]string{
+		EnvEnvironment:          "production",
+		EnvSentinelMaster:       "mymaster",
+		EnvSentinelNodes:        "sentinel-a.internal:26379,sentinel-b.internal:26379",
+		EnvTLS:                  "true",
+		EnvPasswordFile:         sec.path("password"),
+		EnvSentinelPasswordFile: sec.path("sentinel-password"),
+	})
+	first, err := b.Build(context.Background())
+	require.NoError(t, err)
+	assert.Equal(t, "sentinel-pw-1", first.FailoverOptions().SentinelPassword)
+	changes := startWatch(t, b)
+
+	sec.update(t, map[string]string{"password": "master-pw", "sentinel-password": "sentinel-pw-2"})
+	c := nextChange(t, changes)
+	require.NoError(t, c.Err)
+	assert.True(t, c.Applied(), "held: %+v", c.Held)
+	require.Len(t, c.Differences, 1, "%+v", c.Differences)
+	d := c.Differences[0]
+	assert.Equal(t, "sentinel_password", d.Setting)
+	assert.Equal(t, redacted+" (differs)", d.A)
+	assert.Equal(t, redacted+" (differs)", d.B)
+	assert.Contains(t, d.SourceB, EnvSentinelPasswordFile)
+	assert.NotContains(t, d.A+d.B+d.SourceA+d.SourceB, "sentinel-pw")
+	assert.Equal(t, "sentinel-pw-2", c.Config.FailoverOptions().SentinelPassword)
+	assert.Equal(t, "sentinel-pw-1", c.Previous.FailoverOptions().SentinelPassword, "the client already built keeps its own")
+}
+
+func TestDiffSecrets(t *testing.T) {
+	t.Parallel()
+	build := func(vars map[string]string) *Config {
+		vars[EnvSentinelMaster], vars[EnvSentinelNodes] = "mymaster", "127.0.0.1:26379"
+		cfg, err := New().WithEnv(vars).Build(context.Background())
+		require.NoError(t, err)
+		return cfg
+	}
+	a := build(map[string]string{EnvSentinelPassword: "one"})
+	assert.Empty(t, Diff(a, build(map[string]string{EnvSentinelPassword: "one"})), "the same value")
+	d := Diff(a, build(map[string]string{EnvSentinelPassword: "two"}))
+	require.Len(t, d, 1)
+	assert.Equal(t, Difference{Setting: "sentinel_password", A: redacted + " (differs)", B: redacted + " (differs)", SourceA: EnvSentinelPassword, SourceB: EnvSentinelPassword}, d[0])
+	d = Diff(a, build(map[string]string{}))
+	require.Len(t, d, 1)
+	assert.Equal(t, "unset", d[0].B)
+	assert.Equal(t, redacted, d[0].A)
+}

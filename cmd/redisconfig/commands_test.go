@@ -150,6 +150,99 @@ func TestVars(t *testing.T) {
 	assert.Equal(t, exitUsage, code)
 }
 
+// lineOf returns the text output's line for a variable.
+func lineOf(t *testing.T, out, name string) string {
+	t.Helper()
+	for _, l := range strings.Split(out, "\n") {
+		if strings.HasPrefix(l, name+" ") || strings.HasPrefix(l, name+",") {
+			return l
+		}
+	}
+	t.Fatalf("no line for %s in:\n%s", name, out)
+	return ""
+}
+
+func TestVarsPresets(t *testing.T) {
+	t.Parallel()
+	// Every preset's values, under the variables they change.
+	out, _, code := runIn(t, "vars")
+	require.Equal(t, exitOK, code)
+	for _, v := range redisconfig.Variables() {
+		if s := v.PresetSummary(); s != "" {
+			assert.Contains(t, out, "presets: "+s+"\n", v.Setting)
+		}
+	}
+	assert.Contains(t, out, "presets: 5m: azure; 4m: heroku\n")
+	assert.Equal(t, len(presetVariables()), strings.Count(out, "presets: ")-1, "one line per variable a preset changes, and the footnote")
+
+	// One preset: its values in every environment column, marked.
+	out, errOut, code := runIn(t, "vars", "--preset", "heroku")
+	require.Equal(t, exitOK, code, errOut)
+	assert.Regexp(t, `^REDIS_CONN_MAX_IDLE_TIME +conn_max_idle_time +4m\* +4m\* +4m\* +4m\* `, lineOf(t, out, "REDIS_CONN_MAX_IDLE_TIME"))
+	assert.Regexp(t, `^REDIS_TLS, REDIS_SSL +tls +true\* +true\* `, lineOf(t, out, "REDIS_TLS"))
+	// What heroku does not set keeps the profile's default, unmarked.
+	assert.Regexp(t, `^REDIS_CONN_MAX_LIFETIME +conn_max_lifetime +- +- +- +- `, lineOf(t, out, "REDIS_CONN_MAX_LIFETIME"))
+	assert.Regexp(t, `^REDIS_READ_TIMEOUT +read_timeout +- +1s +3s +3s `, lineOf(t, out, "REDIS_READ_TIMEOUT"))
+	assert.NotContains(t, out, "presets: ")
+	assert.Contains(t, out, "*: set by the heroku preset")
+
+	out, _, code = runIn(t, "vars", "--preset", "oss", "--environment", "production")
+	require.Equal(t, exitOK, code)
+	assert.NotRegexp(t, `[a-z0-9]\* `, out, "no value marked")
+	assert.Contains(t, out, "changes no default")
+
+	// JSON: the defaults stay the profile's, presets keeps the one asked for.
+	out, _, code = runIn(t, "vars", "--json", "--preset", "azure")
+	require.Equal(t, exitOK, code)
+	var vars []redisconfig.Variable
+	require.NoError(t, json.Unmarshal([]byte(out), &vars))
+	got := map[string]map[string]string{}
+	for _, v := range vars {
+		if v.Presets != nil {
+			got[v.Setting] = v.Presets
+		}
+		if v.Name == redisconfig.EnvConnMaxIdleTime {
+			assert.Equal(t, "5m", v.Defaults["production"])
+			assert.Empty(t, v.Defaults["development"])
+		}
+	}
+	assert.Equal(t, map[string]map[string]string{
+		"tls": {"azure": "true"}, "disable_identity": {"azure": "true"}, "conn_max_idle_time": {"azure": "5m"},
+	}, got)
+
+	// Without --preset JSON carries every preset.
+	out, _, code = runIn(t, "vars", "--json")
+	require.Equal(t, exitOK, code)
+	vars = nil
+	require.NoError(t, json.Unmarshal([]byte(out), &vars))
+	data, err := json.Marshal(redisconfig.Variables())
+	require.NoError(t, err)
+	var want []redisconfig.Variable // through JSON too: Variable has an unexported field
+	require.NoError(t, json.Unmarshal(data, &want))
+	assert.Equal(t, want, vars)
+	assert.Contains(t, out, `"heroku": "4m"`)
+
+	// A preset that does not exist, or --preset with markdown: usage errors.
+	_, errOut, code = runIn(t, "vars", "--preset", "aws")
+	assert.Equal(t, exitUsage, code)
+	assert.Contains(t, errOut, `--preset "aws" is not a preset; use one of oss, memorystore, `)
+	assert.Contains(t, errOut, "heroku")
+	_, errOut, code = runIn(t, "vars", "--format", "markdown", "--preset", "azure")
+	assert.Equal(t, exitUsage, code)
+	assert.Contains(t, errOut, "README")
+}
+
+// presetVariables lists the variables some preset changes.
+func presetVariables() []string {
+	var out []string
+	for _, v := range redisconfig.Variables() {
+		if len(v.Presets) > 0 {
+			out = append(out, v.Setting)
+		}
+	}
+	return out
+}
+
 func TestInit(t *testing.T) {
 	t.Parallel()
 	out, errOut, code := runIn(t, "init", "--service", "auth", "--environment", "test")

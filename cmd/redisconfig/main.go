@@ -5,7 +5,7 @@
 //	redisconfig check [--service NAME] [--environment ENV] [--env-file F] [--timeout D] [--json] [--embedded]
 //	redisconfig compare [--environment ENV] [--json] SERVICE_A SERVICE_B
 //	redisconfig compare [--json] [--service NAME] --files FILE_A FILE_B
-//	redisconfig vars [--format text|markdown|json] [--environment ENV]
+//	redisconfig vars [--format text|markdown|json] [--environment ENV] [--preset NAME]
 //	redisconfig init [--service NAME] [--environment development|test]
 //	redisconfig version [--json]
 //
@@ -62,7 +62,7 @@ commands:
   print    resolve the configuration and show every setting with its source
   check    resolve, connect, and report health or what failed
   compare  compare two services (or two env files) on the parameters they must share
-  vars     list every variable, its meaning and its default per environment
+  vars     list every variable, its meaning and its default per environment and preset
   init     print a commented starting .env for a service
   version  print this command's version and the go-redis it was built with
 

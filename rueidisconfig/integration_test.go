@@ -3,7 +3,9 @@ package rueidisconfig_test
 import (
 	"context"
 	"errors"
+	"maps"
 	"net"
+	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -338,4 +340,118 @@ func TestIntegrationUnixSocket(t *testing.T) {
 	info := clientInfo(t, do(t, client, "CLIENT", "INFO"))
 	assert.Equal(t, "6", info["db"])
 	assert.Contains(t, info["flags"], "U", "connected over the unix socket")
+}
+
+// TestIntegrationMutualTLS connects in production to a server that requires
+// a client certificate (REDIS_TLS_CERT_FILE and REDIS_TLS_KEY_FILE), then
+// rotates the files as a certificate manager does: first to a certificate
+// the server does not trust, then to a new trusted one. Every new rueidis
+// connection, of a new client or of a live client that lost its
+// connection, presents what the files hold at that moment, as go-redis's
+// do; without a client certificate Connect gives the go-redis diagnosis.
+func TestIntegrationMutualTLS(t *testing.T) {
+	t.Parallel()
+	ca := testpki.NewCA(t, "mtls")
+	server := ca.Server(t, "redis", "127.0.0.1")
+	first, second := ca.Client(t, "first"), ca.Client(t, "second")
+	stranger := testpki.NewCA(t, "stranger").Client(t, "stranger")
+	srv := redisserver.Start(t, redisserver.Options{
+		Password: "mtls-pw",
+		TLS:      &redisserver.TLS{CertFile: server.CertFile, KeyFile: server.KeyFile, CAFile: ca.CertFile, ClientCerts: true},
+	})
+	dir := t.TempDir()
+	certPath := testpki.WriteFile(t, dir, "client.pem", first.CertPEM)
+	keyPath := testpki.WriteFile(t, dir, "client-key.pem", first.KeyPEM)
+	rotate := func(p testpki.Pair) {
+		// The key first: a connection made in between would see a pair
+		// that does not match and keep the previous one.
+		require.NoError(t, os.WriteFile(keyPath, p.KeyPEM, 0o600))
+		require.NoError(t, os.WriteFile(certPath, p.CertPEM, 0o600))
+	}
+	ctx := context.Background()
+	production := func(vars map[string]string) *redisconfig.Config {
+		env := map[string]string{
+			"ENVIRONMENT":       "production",
+			"REDIS_URL":         "rediss://:mtls-pw@" + srv.Addr(),
+			"REDIS_TLS_CA_FILE": ca.CertFile,
+		}
+		maps.Copy(env, vars)
+		cfg, err := redisconfig.New().WithEnv(env).
+			Relax(redisconfig.RuleNoLoopback, "the test server listens on loopback").Build(ctx)
+		require.NoError(t, err)
+		return cfg
+	}
+	cfg := production(map[string]string{
+		redisconfig.EnvTLSCertFile: certPath,
+		redisconfig.EnvTLSKeyFile:  keyPath,
+	})
+	client := connect(t, cfg)
+	require.NoError(t, client.Do(ctx, client.B().Set().Key("mtls").Value("v").Build()).Error())
+	h := rueidisconfig.Check(ctx, cfg, client)
+	assert.True(t, h.Up(), "%+v", h)
+	require.NotNil(t, h.TLS)
+
+	// go-redis with the same configuration reaches the same server.
+	goredis, err := cfg.Connect(ctx)
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = goredis.Close() })
+	got, err := goredis.Get(ctx, "mtls").Result()
+	require.NoError(t, err)
+	assert.Equal(t, "v", got)
+
+	// The files now hold a certificate of another CA: a new client presents
+	// it and is refused, with go-redis's diagnosis.
+	rotate(stranger)
+	var ce *redisconfig.ConnectError
+	_, err = rueidisconfig.Connect(ctx, cfg)
+	require.ErrorAs(t, err, &ce, "the new client presented the certificate the files hold now")
+	assert.Equal(t, redisconfig.CategoryTLSClientCertRejected, ce.Diagnosis.Category, "%v", err)
+	_, err = cfg.Connect(ctx)
+	require.ErrorAs(t, err, &ce)
+	assert.Equal(t, redisconfig.CategoryTLSClientCertRejected, ce.Diagnosis.Category, "go-redis: %v", err)
+
+	// The live client keeps its connection until the server closes it
+	// (here at the client's own request); then it dials again, presents
+	// the stranger and is refused.
+	id, err := client.Do(ctx, client.B().ClientId().Build()).AsInt64()
+	require.NoError(t, err)
+	killed, err := client.Do(ctx, client.B().ClientKill().Id(id).SkipmeNo().Build()).AsInt64()
+	require.NoError(t, err)
+	require.EqualValues(t, 1, killed)
+	set := func() error { return client.Do(ctx, client.B().Set().Key("mtls").Value("v").Build()).Error() }
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		err = set()
+		// The server's TLS alert, not the end of the killed connection
+		// (crypto/tls keeps the alert's type to itself).
+		if err != nil && strings.Contains(err.Error(), "remote error: tls:") {
+			assert.Equal(t, redisconfig.CategoryTLSClientCertRejected, rueidisconfig.Diagnose(cfg, err).Category, "%v", err)
+			break
+		}
+		require.True(t, time.Now().Before(deadline), "the live client never presented the new certificate (last error: %v)", err)
+		time.Sleep(20 * time.Millisecond)
+	}
+
+	// A new trusted certificate: the live client's next connection works,
+	// and so does a new client.
+	rotate(second)
+	deadline = time.Now().Add(10 * time.Second)
+	for err = set(); err != nil; err = set() {
+		require.True(t, time.Now().Before(deadline), "the live client never reconnected: %v", err)
+		time.Sleep(20 * time.Millisecond)
+	}
+	fresh := connect(t, cfg)
+	assert.Equal(t, "v", do(t, fresh, "GET", "mtls"))
+
+	// No client certificate at all: the server requires one.
+	noCert := production(nil)
+	_, err = rueidisconfig.Connect(ctx, noCert)
+	require.ErrorIs(t, err, redisconfig.ErrConnect)
+	require.ErrorAs(t, err, &ce)
+	assert.Equal(t, redisconfig.CategoryTLSClientCertRequired, ce.Diagnosis.Category, "%v", err)
+	assert.Contains(t, ce.Diagnosis.Fix, redisconfig.EnvTLSCertFile)
+	assert.NotContains(t, err.Error(), "mtls-pw")
+	_, err = noCert.Connect(ctx)
+	require.ErrorAs(t, err, &ce)
+	assert.Equal(t, redisconfig.CategoryTLSClientCertRequired, ce.Diagnosis.Category, "go-redis: %v", err)
 }

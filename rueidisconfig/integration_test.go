@@ -3,6 +3,7 @@ package rueidisconfig_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"maps"
 	"net"
 	"os"
@@ -10,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -454,4 +456,170 @@ func TestIntegrationMutualTLS(t *testing.T) {
 	_, err = noCert.Connect(ctx)
 	require.ErrorAs(t, err, &ce)
 	assert.Equal(t, redisconfig.CategoryTLSClientCertRequired, ce.Diagnosis.Category, "go-redis: %v", err)
+}
+
+// TestConnectSendsNoExtraCommands counts, on the server, the commands
+// Connect sends and those of a hand-written rueidis client with the same
+// address and password (NewClient + PING): they must be the same.
+func TestConnectSendsNoExtraCommands(t *testing.T) {
+	t.Parallel()
+	srv := redisserver.Start(t, redisserver.Options{Password: "count-pw"})
+	ctx := context.Background()
+	admin, err := rueidis.NewClient(rueidis.ClientOption{InitAddress: []string{srv.Addr()}, Password: "count-pw", ForceSingleClient: true})
+	require.NoError(t, err)
+	t.Cleanup(admin.Close)
+	counts := func(connect func()) map[string]string {
+		do(t, admin, "CONFIG", "RESETSTAT")
+		connect()
+		out := map[string]string{}
+		for _, line := range strings.Split(do(t, admin, "INFO", "commandstats"), "\n") {
+			if name, rest, ok := strings.Cut(strings.TrimSpace(line), ":"); ok && strings.HasPrefix(name, "cmdstat_") {
+				calls, _, _ := strings.Cut(rest, ",")
+				out[name] = calls
+			}
+		}
+		return out
+	}
+	cfg := build(t, map[string]string{"ENVIRONMENT": "test", "REDIS_URL": "redis://:count-pw@" + srv.Addr()})
+	ours := counts(func() {
+		client, err := rueidisconfig.Connect(ctx, cfg)
+		require.NoError(t, err)
+		client.Close()
+	})
+	theirs := counts(func() {
+		client, err := rueidis.NewClient(rueidis.ClientOption{InitAddress: []string{srv.Addr()}, Password: "count-pw", ForceSingleClient: true})
+		require.NoError(t, err)
+		require.NoError(t, client.Do(ctx, client.B().Ping().Build()).Error())
+		client.Close()
+	})
+	t.Logf("commands per connect: %v", ours)
+	assert.Equal(t, theirs, ours)
+	assert.Contains(t, ours, "cmdstat_ping")
+	assert.Contains(t, ours, "cmdstat_hello")
+}
+
+// TestIntegrationClusterOverTLS: every node listens only on a TLS port, so
+// a client that writes to the three masters reached each over TLS,
+// configured in production by variables alone.
+func TestIntegrationClusterOverTLS(t *testing.T) {
+	t.Parallel()
+	ca := testpki.NewCA(t, "cluster-tls")
+	cert := ca.Node(t, "redis", "127.0.0.1") // the nodes are each other's clients on the cluster bus
+	cluster := redisserver.StartCluster(t, 3, redisserver.Options{
+		Password: "cluster-pw",
+		TLS:      &redisserver.TLS{CertFile: cert.CertFile, KeyFile: cert.KeyFile, CAFile: ca.CertFile},
+	})
+	ctx := context.Background()
+	cfg, err := redisconfig.New().WithEnv(map[string]string{
+		"ENVIRONMENT":         "production",
+		"REDIS_CLUSTER_NODES": cluster.Addrs()[0],
+		"REDIS_PASSWORD":      "cluster-pw",
+		"REDIS_TLS":           "true",
+		"REDIS_TLS_CA_FILE":   ca.CertFile,
+	}).Relax(redisconfig.RuleNoLoopback, "the test cluster listens on loopback").Build(ctx)
+	require.NoError(t, err)
+	client := connect(t, cfg)
+	assert.Equal(t, rueidis.ClientModeCluster, client.Mode())
+	assert.Len(t, client.Nodes(), 3, "the one seed node led to the others")
+	for i := range 20 { // keys spread over the three masters' slots
+		key := "k" + strconv.Itoa(i)
+		require.NoError(t, client.Do(ctx, client.B().Set().Key(key).Value("v").Build()).Error())
+	}
+	h := rueidisconfig.Check(ctx, cfg, client)
+	assert.True(t, h.Up(), "%+v", h)
+	assert.Equal(t, "ok", h.ClusterState)
+	require.NotNil(t, h.TLS)
+
+	// Without the CA: the nodes' certificates are not trusted.
+	untrusted := build(t, map[string]string{"ENVIRONMENT": "development", "REDIS_CLUSTER_NODES": cluster.Addrs()[0], "REDIS_PASSWORD": "cluster-pw", "REDIS_TLS": "true"})
+	_, err = rueidisconfig.Connect(ctx, untrusted)
+	var ce *redisconfig.ConnectError
+	require.ErrorAs(t, err, &ce)
+	assert.Equal(t, redisconfig.CategoryTLSUnknownAuthority, ce.Diagnosis.Category, "%v", err)
+}
+
+// TestIntegrationSentinelPassword: the sentinel itself requires a user and
+// password (REDIS_SENTINEL_USERNAME, REDIS_SENTINEL_PASSWORD) and the data
+// nodes another; each connection gets its own.
+func TestIntegrationSentinelPassword(t *testing.T) {
+	t.Parallel()
+	group := redisserver.StartSentinel(t, redisserver.Options{Users: []string{"app on >app-pw ~* +@all"}})
+	ctx := context.Background()
+	admin, err := rueidis.NewClient(rueidis.ClientOption{InitAddress: []string{group.Sentinel.Addr()}, ForceSingleClient: true, DisableCache: true})
+	require.NoError(t, err)
+	do(t, admin, "ACL", "SETUSER", "watcher", "on", ">sentinel-pw", "+@all")
+	do(t, admin, "ACL", "SETUSER", "default", "off")
+	admin.Close()
+
+	vars := map[string]string{
+		"ENVIRONMENT":             "development",
+		"REDIS_SENTINEL_MASTER":   group.MasterName,
+		"REDIS_SENTINEL_NODES":    group.Sentinel.Addr(),
+		"REDIS_SENTINEL_USERNAME": "watcher",
+		"REDIS_SENTINEL_PASSWORD": "sentinel-pw",
+		"REDIS_USERNAME":          "app",
+		"REDIS_PASSWORD":          "app-pw",
+	}
+	client := connect(t, build(t, vars))
+	assert.Equal(t, rueidis.ClientModeSentinel, client.Mode())
+	assert.Equal(t, "app", do(t, client, "ACL", "WHOAMI"))
+	assert.Contains(t, do(t, client, "INFO", "replication"), "role:master")
+
+	// The wrong sentinel password: the sentinel refuses it, and the
+	// diagnosis is go-redis's.
+	vars["REDIS_SENTINEL_PASSWORD"] = "nope"
+	wrong := build(t, vars)
+	_, err = rueidisconfig.Connect(ctx, wrong)
+	require.ErrorIs(t, err, redisconfig.ErrConnect)
+	assert.Contains(t, err.Error(), `master "mymaster" via sentinels`)
+	assert.NotContains(t, err.Error(), "nope")
+	assert.NotContains(t, err.Error(), "app-pw")
+	var ours, theirs *redisconfig.ConnectError
+	require.ErrorAs(t, err, &ours)
+	_, err = wrong.Connect(ctx)
+	require.ErrorAs(t, err, &theirs)
+	assert.Equal(t, theirs.Diagnosis, ours.Diagnosis)
+}
+
+// TestIntegrationTokenSource authenticates with tokens from
+// Connection().TokenSource: the token's user and password reach the server
+// on every new connection, live connections are told to authenticate again
+// (AuthCredentials.RefreshAfter), and a token that cannot be fetched gives
+// the go-redis diagnosis.
+func TestIntegrationTokenSource(t *testing.T) {
+	t.Parallel()
+	srv := redisserver.Start(t, redisserver.Options{Users: []string{"default off", "svc on >token-1 ~* +@all"}})
+	ctx := context.Background()
+	var fetches atomic.Int64
+	source := redisconfig.TokenSourceFunc(func(context.Context) (redisconfig.Token, error) {
+		fetches.Add(1)
+		return redisconfig.Token{Username: "svc", Password: redisconfig.NewSecret("token-1"), Expiry: time.Now().Add(time.Hour)}, nil
+	})
+	cfg, err := redisconfig.New().WithEnv(map[string]string{"ENVIRONMENT": "development", "REDIS_URL": "redis://" + srv.Addr()}).
+		Connection().TokenSource(source).Build(ctx)
+	require.NoError(t, err)
+	client := connect(t, cfg)
+	assert.Equal(t, "svc", do(t, client, "ACL", "WHOAMI"))
+	assert.Positive(t, fetches.Load())
+
+	opt, err := rueidisconfig.Options(cfg)
+	require.NoError(t, err)
+	creds, err := opt.AuthCredentialsFn(rueidis.AuthCredentialsContext{})
+	require.NoError(t, err)
+	assert.Equal(t, "svc", creds.Username)
+	assert.False(t, creds.RefreshAfter.IsZero(), "live connections authenticate again")
+
+	failing := redisconfig.TokenSourceFunc(func(context.Context) (redisconfig.Token, error) {
+		return redisconfig.Token{}, fmt.Errorf("no identity here: %w", redisconfig.ErrTokenNoCredentials)
+	})
+	bad, err := redisconfig.New().WithEnv(map[string]string{"ENVIRONMENT": "development", "REDIS_URL": "redis://" + srv.Addr()}).
+		Connection().TokenSource(failing).Build(ctx)
+	require.NoError(t, err)
+	_, err = rueidisconfig.Connect(ctx, bad)
+	var ce *redisconfig.ConnectError
+	require.ErrorAs(t, err, &ce)
+	assert.Equal(t, redisconfig.CategoryTokenNoCredentials, ce.Diagnosis.Category, "%v", err)
+	_, err = bad.Connect(ctx)
+	require.ErrorAs(t, err, &ce)
+	assert.Equal(t, redisconfig.CategoryTokenNoCredentials, ce.Diagnosis.Category, "go-redis: %v", err)
 }

@@ -20,7 +20,8 @@ import (
 // the time to a rueidis client that has answered a PING by hand, with a
 // ClientOption literal (the address, the password, ForceSingleClient, for
 // TLS the CA file loaded by hand), and through a contender: redisconfig
-// (Build from the variables + Connect), or rueidis's ParseURL of the same
+// (Build from the variables + Connect), the literal itself (control: what
+// the machine's noise alone gives), or rueidis's ParseURL of the same
 // REDIS_URL. It reports each mean, the ratio of the means and the median of
 // the per-iteration ratios.
 func BenchmarkTimeToReadyPaired(b *testing.B) {
@@ -88,6 +89,9 @@ func BenchmarkTimeToReadyPaired(b *testing.B) {
 				client.Close()
 				return d
 			}},
+			// The literal against itself: the ratios this machine's noise
+			// gives when there is no difference at all.
+			{"control", byLiteral},
 			{"parseurl", func() time.Duration {
 				start := time.Now()
 				opt, err := rueidis.ParseURL(c.vars["REDIS_URL"])

@@ -153,3 +153,18 @@ func median(xs []float64) float64 {
 	}
 	return (s[len(s)/2-1] + s[len(s)/2]) / 2
 }
+
+// BenchmarkOptions measures turning a built Config into rueidis options,
+// the part of Connect that is this module's own.
+func BenchmarkOptions(b *testing.B) {
+	cfg, err := redisconfig.New().WithEnv(map[string]string{"ENVIRONMENT": "test", "REDIS_URL": "redis://:bench-pw@127.0.0.1:6379"}).Build(context.Background())
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := rueidisconfig.Options(cfg); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -74,6 +74,9 @@ func TestIntegrationPasswordAndTLS(t *testing.T) {
 		"REDIS_URL":         "rediss://:tls-pw@" + srv.Addr() + "/4",
 		"REDIS_TLS_CA_FILE": ca.CertFile,
 		"REDIS_CLIENT_NAME": "billing",
+		// Production's bounds are tight for a loaded test machine.
+		"REDIS_CONNECT_TIMEOUT": "20s",
+		"REDIS_DIAL_TIMEOUT":    "10s",
 	}).Relax(redisconfig.RuleNoLoopback, "the test server listens on loopback").Build(ctx)
 	require.NoError(t, err)
 	client := connect(t, cfg)

@@ -169,10 +169,10 @@ func (c *Config) check(ctx context.Context, p Prober, pool func() *PoolStats) He
 // session's version, cipher and the server certificate's expiry; go-redis
 // does not expose its connections' TLS state.
 func (c *Config) tlsInfo(ctx context.Context) *TLSInfo {
-	addr := c.addr
+	network, addr := c.network, c.addr
 	switch c.topology {
 	case TopologyCluster:
-		addr = c.nodes(idClusterNodes)[0]
+		network, addr = "tcp", c.nodes(idClusterNodes)[0]
 	case TopologySentinel:
 		return nil // the master's address is the sentinels' to tell
 	}
@@ -180,7 +180,7 @@ func (c *Config) tlsInfo(ctx context.Context) *TLSInfo {
 	if d.NetDialer.Timeout <= 0 {
 		d.NetDialer.Timeout = 5 * time.Second
 	}
-	conn, err := d.DialContext(ctx, c.network, addr)
+	conn, err := d.DialContext(ctx, network, addr)
 	if err != nil {
 		return nil
 	}

@@ -143,3 +143,40 @@ func TestIntegrationSentinelOverTLS(t *testing.T) {
 	_, err = plain.Connect(ctx)
 	require.ErrorIs(t, err, redisconfig.ErrConnect, "without TLS the sentinel cannot be reached")
 }
+
+// TestIntegrationClusterOverTLS: every node listens only on a TLS port, so a
+// client that writes to the three masters reached each over TLS; the health
+// check reports the TLS session with the seed node (it once dialled with no
+// network name for a cluster and reported none).
+func TestIntegrationClusterOverTLS(t *testing.T) {
+	t.Parallel()
+	ca := testpki.NewCA(t, "cluster-tls")
+	cert := ca.Node(t, "redis", "127.0.0.1") // the nodes are each other's clients on the cluster bus
+	cluster := redisserver.StartCluster(t, 3, redisserver.Options{
+		Password: "cluster-pw",
+		TLS:      &redisserver.TLS{CertFile: cert.CertFile, KeyFile: cert.KeyFile, CAFile: ca.CertFile},
+	})
+	ctx := context.Background()
+	cfg, err := redisconfig.New().WithEnv(map[string]string{
+		"ENVIRONMENT": "production",
+		// Production's bounds are tight for a loaded test machine.
+		"REDIS_CONNECT_TIMEOUT": "20s",
+		"REDIS_DIAL_TIMEOUT":    "10s",
+		"REDIS_CLUSTER_NODES":   cluster.Addrs()[0],
+		"REDIS_PASSWORD":        "cluster-pw",
+		"REDIS_TLS":             "true",
+		"REDIS_TLS_CA_FILE":     ca.CertFile,
+	}).Relax(redisconfig.RuleNoLoopback, "the test cluster listens on loopback").Build(ctx)
+	require.NoError(t, err)
+	client, err := cfg.Connect(ctx)
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = client.Close() })
+	for i := range 20 { // keys spread over the three masters' slots
+		require.NoError(t, client.Set(ctx, fmt.Sprint("k", i), "v", 0).Err())
+	}
+	h := cfg.Check(ctx, client)
+	assert.True(t, h.Up(), "%+v", h)
+	assert.Equal(t, "ok", h.ClusterState)
+	require.NotNil(t, h.TLS, "the TLS session with the seed node")
+	assert.NotEmpty(t, h.TLS.Version)
+}

@@ -20,7 +20,8 @@ import (
 // the time to a rueidis client that has answered a PING by hand, with a
 // ClientOption literal (the address, the password, ForceSingleClient, for
 // TLS the CA file loaded by hand), and through a contender: redisconfig
-// (Build from the variables + Connect), or rueidis's ParseURL of the same
+// (Build from the variables + Connect), the literal itself (control: what
+// the machine's noise alone gives), or rueidis's ParseURL of the same
 // REDIS_URL. It reports each mean, the ratio of the means and the median of
 // the per-iteration ratios.
 func BenchmarkTimeToReadyPaired(b *testing.B) {
@@ -88,6 +89,9 @@ func BenchmarkTimeToReadyPaired(b *testing.B) {
 				client.Close()
 				return d
 			}},
+			// The literal against itself: the ratios this machine's noise
+			// gives when there is no difference at all.
+			{"control", byLiteral},
 			{"parseurl", func() time.Duration {
 				start := time.Now()
 				opt, err := rueidis.ParseURL(c.vars["REDIS_URL"])
@@ -148,4 +152,19 @@ func median(xs []float64) float64 {
 		return s[len(s)/2]
 	}
 	return (s[len(s)/2-1] + s[len(s)/2]) / 2
+}
+
+// BenchmarkOptions measures turning a built Config into rueidis options,
+// the part of Connect that is this module's own.
+func BenchmarkOptions(b *testing.B) {
+	cfg, err := redisconfig.New().WithEnv(map[string]string{"ENVIRONMENT": "test", "REDIS_URL": "redis://:bench-pw@127.0.0.1:6379"}).Build(context.Background())
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := rueidisconfig.Options(cfg); err != nil {
+			b.Fatal(err)
+		}
+	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/redis/rueidis"
@@ -106,7 +107,7 @@ func describeAddrs(cfg *redisconfig.Config) string {
 		if s, ok := cfg.Setting("sentinel_master"); ok && s.Set {
 			master = s.Value.(string)
 		}
-		return "master " + master + " via sentinels " + addrs
+		return "master " + strconv.Quote(master) + " via sentinels " + addrs
 	}
 	return addrs
 }

@@ -18,6 +18,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"net"
+	"sync"
 	"time"
 
 	"github.com/redis/rueidis"
@@ -64,14 +65,17 @@ func Options(cfg *redisconfig.Config) (rueidis.ClientOption, error) {
 	var o rueidis.ClientOption
 	var errs []error
 	settings := cfg.Settings()
-	byName := make(map[string]redisconfig.Setting, len(settings))
-	for _, s := range settings {
-		byName[s.Name] = s
+	pos := positions(settings)
+	byName := func(name string) redisconfig.Setting {
+		if i, ok := pos[name]; ok {
+			return settings[i]
+		}
+		return redisconfig.Setting{}
 	}
 	for i := range table {
 		r := &table[i]
-		s, ok := byName[r.setting]
-		if !ok || !s.Set {
+		s := byName(r.setting)
+		if !s.Set {
 			continue
 		}
 		var reason string
@@ -89,6 +93,24 @@ func Options(cfg *redisconfig.Config) (rueidis.ClientOption, error) {
 	return o, errors.Join(errs...)
 }
 
+// positions maps each setting's name to its place in cfg.Settings(). The
+// order is redisconfig's table of settings, the same for every Config, so
+// the map is made once: a map per Options call was most of its cost.
+func positions(settings []redisconfig.Setting) map[string]int {
+	index.once.Do(func() {
+		index.pos = make(map[string]int, len(settings))
+		for i, s := range settings {
+			index.pos[s.Name] = i
+		}
+	})
+	return index.pos
+}
+
+var index struct {
+	once sync.Once
+	pos  map[string]int
+}
+
 // chosen reports whether a value was chosen for this client (code, a
 // variable, a file, a URL, a secret) rather than by a layer of defaults:
 // the environment's profile or the provider preset, which are written for
@@ -100,7 +122,7 @@ func chosen(k redisconfig.SourceKind) bool {
 // whole sets what comes from several settings or from the Config as a
 // whole: addresses and topology, TLS, credentials, the one connection
 // timeout, retries and the client's identity.
-func whole(o *rueidis.ClientOption, cfg *redisconfig.Config, byName map[string]redisconfig.Setting) {
+func whole(o *rueidis.ClientOption, cfg *redisconfig.Config, byName func(string) redisconfig.Setting) {
 	o.InitAddress = cfg.Addrs()
 	switch cfg.Topology() {
 	case redisconfig.TopologyStandalone:
@@ -115,9 +137,9 @@ func whole(o *rueidis.ClientOption, cfg *redisconfig.Config, byName map[string]r
 	}
 	o.TLSConfig = cfg.TLSConfig()
 	o.AuthCredentialsFn = authFn(cfg, sentinelMatcher(cfg))
-	o.ConnWriteTimeout = connTimeout(byName["read_timeout"], byName["write_timeout"])
-	retries(o, byName["max_retries"], byName["min_retry_backoff"], byName["max_retry_backoff"])
-	identity(o, byName["disable_identity"], byName["identity_suffix"])
+	o.ConnWriteTimeout = connTimeout(byName("read_timeout"), byName("write_timeout"))
+	retries(o, byName("max_retries"), byName("min_retry_backoff"), byName("max_retry_backoff"))
+	identity(o, byName("disable_identity"), byName("identity_suffix"))
 }
 
 func dialUnix(ctx context.Context, path string, d *net.Dialer, _ *tls.Config) (net.Conn, error) {

@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/redisconfig/redisconfig"
@@ -108,7 +109,7 @@ func describeAddrs(cfg *redisconfig.Config) string {
 		if s, ok := cfg.Setting("sentinel_master"); ok && s.Set {
 			master = s.Value.(string)
 		}
-		return "master " + master + " via sentinels " + addrs
+		return "master " + strconv.Quote(master) + " via sentinels " + addrs
 	}
 	return addrs
 }

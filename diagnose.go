@@ -128,6 +128,8 @@ func (c *Config) diagnose(ctx context.Context, err error) Diagnosis {
 		return Diagnosis{CategoryTLSClientCertRequired, "the server closed the connection after the TLS handshake: it requires a client certificate", "set " + EnvTLSCertFile + " and " + EnvTLSKeyFile}
 	case !tlsOn && closedByPeer(err):
 		return Diagnosis{CategoryPlaintextToTLS, "the server closed the connection at once: it probably expects TLS", "set " + EnvTLS + "=true or use a rediss:// URL"}
+	case strings.HasPrefix(msg, sentinelsUnreachable) && sentinelAuth(strings.TrimPrefix(msg, sentinelsUnreachable)) != (Diagnosis{}):
+		return sentinelAuth(strings.TrimPrefix(msg, sentinelsUnreachable))
 	case strings.HasPrefix(msg, "WRONGPASS") || strings.Contains(msg, "invalid password") || strings.Contains(msg, "invalid username-password"):
 		return Diagnosis{CategoryWrongPassword, "the server refused the user name or password", "check " + EnvPassword + " (and " + EnvUsername + ")"}
 	case strings.HasPrefix(msg, "NOAUTH") || strings.Contains(msg, "without any password configured"):
@@ -322,4 +324,38 @@ func (c *Config) probeResult(ctx context.Context, tlsOn bool) (Diagnosis, bool) 
 	case <-ctx.Done():
 		return Diagnosis{}, false
 	}
+}
+
+// DiagnoseSentinel is Diagnose for an error that a sentinel itself
+// returned, for client libraries whose errors do not say which server
+// refused: an authentication failure then names the sentinel's settings
+// (REDIS_SENTINEL_PASSWORD, REDIS_SENTINEL_USERNAME), not the data nodes'.
+func (c *Config) DiagnoseSentinel(err error) Diagnosis {
+	if err != nil {
+		if d := sentinelAuth(err.Error()); d != (Diagnosis{}) {
+			return d
+		}
+	}
+	return c.Diagnose(err)
+}
+
+// sentinelsUnreachable starts go-redis's error when no sentinel answered;
+// the sentinel's own reply follows it.
+const sentinelsUnreachable = "redis: all sentinels specified in configuration are unreachable: "
+
+// sentinelAuth diagnoses a sentinel's refusal to authenticate, which the
+// sentinel settings fix, not the data nodes'; the zero Diagnosis when the
+// reply is about something else.
+func sentinelAuth(reply string) Diagnosis {
+	switch {
+	case strings.HasPrefix(reply, "WRONGPASS") || strings.Contains(reply, "invalid username-password"):
+		return Diagnosis{CategoryWrongPassword, "the sentinels refused the user name or password", "check " + EnvSentinelPassword + " (and " + EnvSentinelUsername + ")"}
+	case strings.Contains(reply, "without any password configured"):
+		return Diagnosis{CategoryAuthRequired, "the sentinels have no password, and one was given", "unset " + EnvSentinelPassword + " (the sentinels' password, not the data nodes')"}
+	case strings.HasPrefix(reply, "NOAUTH"):
+		return Diagnosis{CategoryAuthRequired, "the sentinels require a password", "set " + EnvSentinelPassword + " (and " + EnvSentinelUsername + " for an ACL user)"}
+	case strings.HasPrefix(reply, "NOPERM"):
+		return Diagnosis{CategoryNoPermission, "the sentinels' ACL user lacks a command the client needs", "grant the user the SENTINEL commands, or use another " + EnvSentinelUsername}
+	}
+	return Diagnosis{}
 }

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"testing"
 
+	"github.com/redis/go-redis/v9"
 	"github.com/redisconfig/redisconfig"
 	"github.com/redisconfig/redisconfig/internal/redisserver"
 	"github.com/redisconfig/redisconfig/internal/testpki"
@@ -105,4 +106,42 @@ func TestUnresolvableSendsNoQuery(t *testing.T) {
 	assert.True(t, dnsErr.IsNotFound)
 	_, err = redisconfig.New().WithEnv(map[string]string{"REDIS_HOST": unresolvable}).Build(context.Background())
 	require.NoError(t, err, "Build accepts the name, so Connect meets the resolver")
+}
+
+// TestDiagnoseSentinelAuth: a sentinel that refuses to authenticate is
+// diagnosed with the sentinel's settings, not the data nodes'.
+func TestDiagnoseSentinelAuth(t *testing.T) {
+	t.Parallel()
+	locked := redisserver.StartSentinel(t, redisserver.Options{})
+	ctx := context.Background()
+	admin := redis.NewClient(&redis.Options{Addr: locked.Sentinel.Addr(), Protocol: 2})
+	require.NoError(t, admin.Do(ctx, "ACL", "SETUSER", "watcher", "on", ">sentinel-pw", "+@all").Err())
+	require.NoError(t, admin.Do(ctx, "ACL", "SETUSER", "default", "off").Err())
+	_ = admin.Close()
+
+	tests := []struct {
+		name  string
+		group *redisserver.SentinelGroup
+		vars  map[string]string
+		want  redisconfig.Category
+		fix   string
+	}{
+		{"wrong password", locked, map[string]string{"REDIS_SENTINEL_USERNAME": "watcher", "REDIS_SENTINEL_PASSWORD": "nope"},
+			redisconfig.CategoryWrongPassword, "check REDIS_SENTINEL_PASSWORD"},
+		{"no password", locked, map[string]string{}, redisconfig.CategoryAuthRequired, "set REDIS_SENTINEL_PASSWORD"},
+		{"wrong user", locked, map[string]string{"REDIS_SENTINEL_USERNAME": "nobody", "REDIS_SENTINEL_PASSWORD": "sentinel-pw"},
+			redisconfig.CategoryWrongPassword, "REDIS_SENTINEL_USERNAME"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			tt.vars["REDIS_SENTINEL_MASTER"] = tt.group.MasterName
+			tt.vars["REDIS_SENTINEL_NODES"] = tt.group.Sentinel.Addr()
+			ce := connectErr(t, tt.vars)
+			assert.Equal(t, tt.want, ce.Diagnosis.Category, "cause: %v", ce.Err)
+			assert.Contains(t, ce.Diagnosis.Fix, tt.fix)
+			assert.NotContains(t, ce.Error(), "nope")
+			assert.NotContains(t, ce.Error(), "sentinel-pw")
+		})
+	}
 }

@@ -125,7 +125,40 @@ func Diagnose(cfg *redisconfig.Config, err error) redisconfig.Diagnosis {
 			Fix:      "set " + redisconfig.EnvProtocol + "=2 (RESP2 without client-side caching)",
 		}
 	}
-	return cfg.Diagnose(err)
+	d := cfg.Diagnose(err)
+	switch d.Category {
+	case redisconfig.CategoryWrongPassword, redisconfig.CategoryAuthRequired, redisconfig.CategoryNoPermission:
+		if cfg.Topology() == redisconfig.TopologySentinel {
+			// valkey-go does not say whether a sentinel or the master
+			// refused: ask a sentinel alone.
+			if serr := sentinelRefusal(cfg); serr != nil {
+				return cfg.DiagnoseSentinel(serr)
+			}
+		}
+	}
+	return d
+}
+
+// sentinelRefusal connects to the first sentinel with the sentinel
+// credentials alone and returns what it refused (nil if it answered PING),
+// bounded by the connect timeout.
+func sentinelRefusal(cfg *redisconfig.Config) error {
+	opt, err := Options(cfg)
+	if err != nil || len(opt.InitAddress) == 0 {
+		return nil
+	}
+	s := opt.Sentinel
+	client, err := valkey.NewClient(valkey.ClientOption{
+		InitAddress: opt.InitAddress[:1], Username: s.Username, Password: s.Password, ClientName: s.ClientName,
+		TLSConfig: s.TLSConfig, Dialer: s.Dialer, ForceSingleClient: true, DisableCache: true,
+	})
+	if err != nil {
+		return err
+	}
+	defer client.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), cfg.ConnectTimeout())
+	defer cancel()
+	return client.Do(ctx, client.B().Ping().Build()).Error()
 }
 
 // Check runs one health check with a client made from cfg, as cfg.Check

@@ -29,6 +29,7 @@ import (
 // second failed once in CI; two seconds failed once at load 25 here (a
 // token refused at the proxy 667 ms after the cache handed it out).
 const Lifetime = 3 * time.Second
+
 // MaxAge is the scaled stand-in for ElastiCache's 12-hour limit on a
 // connection that does not re-authenticate: twice the token lifetime.
 const MaxAge = 2 * Lifetime

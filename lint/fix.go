@@ -584,6 +584,9 @@ func (p *pass) asUniversal(lit *ast.CompositeLit, as string, vals map[string]ast
 			if len(elts) == 0 {
 				continue
 			}
+			if _, keyed := elts[0].(*ast.KeyValueExpr); keyed {
+				return nil, nil, "Addrs: an indexed list literal; write the address alone"
+			}
 			v = elts[0]
 		}
 		if !has(to) {

@@ -58,9 +58,12 @@ func (p *pass) planURL(call *ast.CallExpr, fn *types.Func, stack []ast.Node) (*p
 		chain = ".\n\tConnection().URL(" + p.text(arg, pl) + ")"
 	}
 
-	optExpr, errExpr := as.Lhs[0], as.Lhs[1]
-	errID, _ := errExpr.(*ast.Ident)
-	if errID != nil && errID.Name == "_" {
+	optExpr := as.Lhs[0]
+	errID, ok := as.Lhs[1].(*ast.Ident)
+	if !ok {
+		return nil, "its error goes to " + types.ExprString(as.Lhs[1]) + ", which the fix would no longer set"
+	}
+	if errID.Name == "_" {
 		errID = nil
 	}
 	// An `if err != nil { ... }` right after checks Build's error instead.
@@ -134,8 +137,11 @@ func (p *pass) isErrCheck(cond ast.Expr, err *ast.Ident) bool {
 		return false
 	}
 	y, ok := ast.Unparen(be.Y).(*ast.Ident)
+	if !ok {
+		return false
+	}
 	_, isNil := p.TypesInfo.ObjectOf(y).(*types.Nil)
-	return ok && isNil
+	return isNil
 }
 
 // urlTopology says why the builder would not read the URL as the topology

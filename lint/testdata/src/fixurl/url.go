@@ -96,3 +96,12 @@ func must(o *redis.Options, err error) *redis.Options {
 	}
 	return o
 }
+
+type holder struct{ err error }
+
+// No fix: the error goes to a field, which the fix would no longer set.
+func (h *holder) intoField(ctx context.Context) (*redis.Options, error) {
+	var opt *redis.Options
+	opt, h.err = redis.ParseURL(os.Getenv("REDIS_URL")) // want `RCL001: .*no automatic fix: its error goes to h.err`
+	return opt, h.err
+}

@@ -200,7 +200,11 @@ func (p *pass) call(call *ast.CallExpr, stack []ast.Node) {
 		}
 		site.Fields = append(site.Fields, Field{Name: "url", Source: kind, Detail: detail})
 		p.checkURL(arg)
-		p.direct(call, idx, nil, "the options it returns flow on to other code; build them with redisconfig and call Config.Options()")
+		pl, why := p.planURL(call, fn, stack)
+		if pl != nil {
+			pl.site = idx
+		}
+		p.direct(call, idx, pl, why)
 		return
 	}
 	lit := optionsLit(arg)

@@ -22,5 +22,5 @@ func TestClusterTimeoutOnOldVersion(t *testing.T) {
 
 func TestFixes(t *testing.T) {
 	Configure(Settings{})
-	analysistest.RunWithSuggestedFixes(t, analysistest.TestData(), Analyzer, "fix", "fixmain")
+	analysistest.RunWithSuggestedFixes(t, analysistest.TestData(), Analyzer, "fix", "fixmain", "fixurl", "fixuniversal")
 }

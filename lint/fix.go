@@ -51,25 +51,7 @@ func (p *pass) plan(call *ast.CallExpr, lit *ast.CompositeLit, typeName string, 
 		return nil, why
 	}
 
-	// The statement that holds the call, in a block, and the function around it.
-	var stmt ast.Stmt
-	var fnType *ast.FuncType
-	var fnName string
-	for i := len(stack) - 2; i > 0; i-- {
-		switch n := stack[i].(type) {
-		case *ast.FuncLit:
-			fnType = n.Type
-		case *ast.FuncDecl:
-			fnType, fnName = n.Type, n.Name.Name
-		case ast.Stmt:
-			if _, inBlock := stack[i-1].(*ast.BlockStmt); inBlock && stmt == nil {
-				stmt = n
-			}
-		}
-		if fnType != nil {
-			break
-		}
-	}
+	stmt, _, fnType, fnName := enclosing(stack)
 	if stmt == nil || fnType == nil {
 		return nil, "it is not inside a function's statement"
 	}
@@ -113,6 +95,27 @@ func (p *pass) plan(call *ast.CallExpr, lit *ast.CompositeLit, typeName string, 
 	return pl, ""
 }
 
+// enclosing finds the innermost statement that sits directly in a block
+// and holds the node stack ends in, that block, and the function around
+// them.
+func enclosing(stack []ast.Node) (ast.Stmt, *ast.BlockStmt, *ast.FuncType, string) {
+	var stmt ast.Stmt
+	var block *ast.BlockStmt
+	for i := len(stack) - 2; i > 0; i-- {
+		switch n := stack[i].(type) {
+		case *ast.FuncLit:
+			return stmt, block, n.Type, ""
+		case *ast.FuncDecl:
+			return stmt, block, n.Type, n.Name.Name
+		case ast.Stmt:
+			if b, inBlock := stack[i-1].(*ast.BlockStmt); inBlock && stmt == nil {
+				stmt, block = n, b
+			}
+		}
+	}
+	return stmt, block, nil, ""
+}
+
 // chain maps every field of lit to a setter, or says which field cannot be.
 func (p *pass) chain(lit *ast.CompositeLit, typeName string, pl *plan) ([]string, string) {
 	byGroup := map[string][]string{}
@@ -135,6 +138,15 @@ func (p *pass) chain(lit *ast.CompositeLit, typeName string, pl *plan) ([]string
 		name := types.ExprString(kv.Key)
 		vals[name] = kv.Value
 		order = append(order, name)
+	}
+	if typeName == "UniversalOptions" {
+		var why string
+		if typeName, why = p.universalAs(vals); why != "" {
+			return nil, why
+		}
+		if vals, order, why = p.asUniversal(lit, typeName, vals, order); why != "" {
+			return nil, why
+		}
 	}
 	unix := false
 	if v, ok := vals["Network"]; ok {
@@ -175,8 +187,6 @@ func (p *pass) chain(lit *ast.CompositeLit, typeName string, pl *plan) ([]string
 			}
 			byGroup["TLS"] = append(byGroup["TLS"], calls...)
 			continue
-		case typeName == "UniversalOptions" && name == "Addrs":
-			return nil, "Addrs: " + noSetter["Addrs"]
 		case !ok:
 			why, known := noSetter[name]
 			if !known {
@@ -478,4 +488,115 @@ func (p *pass) importEdits(file *ast.File, plans []*plan) []analysis.TextEdit {
 		fmt.Fprintf(&text, "\nimport %q", path)
 	}
 	return append(edits, analysis.TextEdit{Pos: at, End: at, NewText: []byte("\n" + text.String())})
+}
+
+// universalAs is the options type NewUniversalClient turns a
+// UniversalOptions literal into, when its constants decide it; otherwise
+// it says why the client is chosen only at run time.
+func (p *pass) universalAs(vals map[string]ast.Expr) (string, string) {
+	flag := func(name string) (on, known bool) {
+		v, ok := vals[name]
+		if !ok {
+			return false, true
+		}
+		c := p.constant(v)
+		if c == nil || c.Kind() != constant.Bool {
+			return false, false
+		}
+		return constant.BoolVal(c), true
+	}
+	if v, ok := vals["MasterName"]; ok {
+		s, isConst := p.constString(v)
+		if !isConst {
+			return "", "MasterName: NewUniversalClient makes a sentinel client only when it is not empty, which this value shows only at run time; use FailoverOptions or Options"
+		}
+		if s != "" {
+			for _, name := range []string{"RouteByLatency", "RouteRandomly", "IsClusterMode"} {
+				switch on, known := flag(name); {
+				case !known:
+					return "", name + ": its run-time value picks between NewFailoverClient and NewFailoverClusterClient"
+				case on:
+					return "", name + ": with MasterName, NewUniversalClient makes a NewFailoverClusterClient, which redisconfig has no builder for"
+				}
+			}
+			return "FailoverOptions", ""
+		}
+	}
+	switch on, known := flag("IsClusterMode"); {
+	case !known:
+		return "", "IsClusterMode: its run-time value picks between a cluster and a standalone client"
+	case on:
+		return "ClusterOptions", ""
+	}
+	v, ok := vals["Addrs"]
+	if !ok {
+		return "Options", ""
+	}
+	lit, ok := ast.Unparen(v).(*ast.CompositeLit)
+	if !ok {
+		return "", "Addrs: " + noSetter["Addrs"]
+	}
+	if len(lit.Elts) > 1 {
+		return "ClusterOptions", ""
+	}
+	return "Options", ""
+}
+
+// asUniversal renames a UniversalOptions literal's fields to those of the
+// options type NewUniversalClient passes them on in. A field that type has
+// no room for is dropped when it holds its zero value; otherwise the
+// client ignores a setting the code asks for, and there is no fix.
+func (p *pass) asUniversal(lit *ast.CompositeLit, as string, vals map[string]ast.Expr, order []string) (map[string]ast.Expr, []string, string) {
+	t := p.TypesInfo.TypeOf(lit)
+	if ptr, ok := t.(*types.Pointer); ok {
+		t = ptr.Elem()
+	}
+	obj, _ := t.(*types.Named).Obj().Pkg().Scope().Lookup(as).(*types.TypeName)
+	if obj == nil {
+		return nil, nil, "the go-redis package has no " + as
+	}
+	st, ok := obj.Type().Underlying().(*types.Struct)
+	if !ok {
+		return nil, nil, "the go-redis package has no " + as
+	}
+	has := func(name string) bool {
+		for i := range st.NumFields() {
+			if st.Field(i).Name() == name {
+				return true
+			}
+		}
+		return false
+	}
+	client := map[string]string{"Options": "standalone", "ClusterOptions": "cluster", "FailoverOptions": "sentinel"}[as]
+	out := map[string]ast.Expr{}
+	var names []string
+	for _, name := range order {
+		v := vals[name]
+		to, renamed := universalFields[as][name]
+		if !renamed {
+			to = name
+		}
+		switch {
+		case name == "IsClusterMode" || name == "MasterName" && as != "FailoverOptions":
+			continue // they chose the client, as universalAs read them
+		case name == "Addrs" && as == "Options":
+			elts := ast.Unparen(v).(*ast.CompositeLit).Elts
+			if len(elts) == 0 {
+				continue
+			}
+			if _, keyed := elts[0].(*ast.KeyValueExpr); keyed {
+				return nil, nil, "Addrs: an indexed list literal; write the address alone"
+			}
+			v = elts[0]
+		}
+		if !has(to) {
+			if isZero(p.constant(v)) {
+				continue
+			}
+			return nil, nil, name + ": NewUniversalClient makes a " + client + " client here, which ignores it; remove it"
+		}
+		out[to] = v
+		names = append(names, to)
+	}
+	return out, names, ""
 }

@@ -66,7 +66,6 @@ var setters = map[string]setter{
 
 	"ClusterOptions.Addrs":          {"Cluster", "Nodes", []string{"..." + tString}, "REDIS_CLUSTER_NODES"},
 	"FailoverOptions.SentinelAddrs": {"Sentinel", "Nodes", []string{"..." + tString}, "REDIS_SENTINEL_NODES"},
-	"UniversalOptions.Addrs":        {"Cluster", "Nodes", []string{"..." + tString}, "REDIS_CLUSTER_NODES"},
 
 	// Set only together, from MinRetryBackoff and MaxRetryBackoff.
 	"RetryBackoff": {"Pool", "RetryBackoff", []string{tDuration, tDuration}, ""},
@@ -76,6 +75,17 @@ var setters = map[string]setter{
 	"tls.Config.ServerName":         {"TLS", "ServerName", []string{tString}, "REDIS_TLS_SERVER_NAME"},
 	"tls.Config.MinVersion":         {"TLS", "MinVersion", []string{"uint16"}, "REDIS_TLS_MIN_VERSION"},
 	"tls.Config.InsecureSkipVerify": {"TLS", "InsecureSkipVerify", []string{tBool}, "REDIS_TLS_INSECURE_SKIP_VERIFY"},
+}
+
+// universalFields maps a UniversalOptions field to the field of the options
+// NewUniversalClient passes it on in (go-redis's Simple, Cluster and
+// Failover methods), for each client it can make; a field not listed keeps
+// its name. The fix then maps it as it maps that options type's field.
+// TestUniversalFields checks that every target has a setter.
+var universalFields = map[string]map[string]string{
+	"Options":         {"Addrs": "Addr"},
+	"ClusterOptions":  {},
+	"FailoverOptions": {"Addrs": "SentinelAddrs", "ReadOnly": "ReplicaOnly"},
 }
 
 // noSetter says why a go-redis field has no builder equivalent; the
@@ -98,5 +108,5 @@ var noSetter = map[string]string{
 	"MaxRetryBackoff":              "Pool().RetryBackoff takes both bounds; set MinRetryBackoff too",
 	"Network":                      "only Network \"tcp\" or \"unix\" maps (unix to Connection().UnixSocket)",
 	"IsClusterMode":                "redisconfig selects cluster mode from the nodes given",
-	"Addrs":                        "the topology of UniversalOptions depends on how many addresses arrive at run time; use ClusterOptions, Options or FailoverOptions",
+	"Addrs":                        "NewUniversalClient picks the client from how many addresses arrive at run time; give them as a literal list, set IsClusterMode or MasterName, or use ClusterOptions, Options or FailoverOptions",
 }

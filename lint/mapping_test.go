@@ -77,3 +77,18 @@ func TestSetterEnv(t *testing.T) {
 		}
 	}
 }
+
+// TestUniversalFields checks that every field a UniversalOptions literal is
+// renamed to has a setter (which TestSetterTable checks in turn), and that
+// the renames name only the options types the fix can make.
+func TestUniversalFields(t *testing.T) {
+	t.Parallel()
+	for as, renames := range universalFields {
+		assert.Contains(t, []string{"Options", "ClusterOptions", "FailoverOptions"}, as)
+		for from, to := range renames {
+			_, typed := setters[as+"."+to]
+			_, plain := setters[to]
+			assert.True(t, typed || plain, "UniversalOptions.%s becomes %s.%s, which has no setter", from, as, to)
+		}
+	}
+}

@@ -10,6 +10,8 @@ replace github.com/redisconfig/redisconfig/auth/azure => ../../auth/azure
 
 replace github.com/redisconfig/redisconfig/auth/gcp => ../../auth/gcp
 
+replace github.com/redisconfig/redisconfig/lint => ../../lint
+
 require (
 	github.com/alicebob/miniredis/v2 v2.40.0
 	github.com/redis/go-redis/v9 v9.23.0
@@ -17,6 +19,7 @@ require (
 	github.com/redisconfig/redisconfig/auth/aws v0.0.0
 	github.com/redisconfig/redisconfig/auth/azure v0.0.0
 	github.com/redisconfig/redisconfig/auth/gcp v0.0.0
+	github.com/redisconfig/redisconfig/lint v0.0.0
 	github.com/stretchr/testify v1.12.1
 )
 
@@ -49,10 +52,12 @@ require (
 	go.uber.org/atomic v1.12.0 // indirect
 	go.yaml.in/yaml/v3 v3.0.6 // indirect
 	golang.org/x/crypto v0.58.0 // indirect
+	golang.org/x/mod v0.42.0 // indirect
 	golang.org/x/net v0.62.0 // indirect
 	golang.org/x/sync v0.24.0 // indirect
 	golang.org/x/sys v0.49.0 // indirect
 	golang.org/x/text v0.43.0 // indirect
+	golang.org/x/tools v0.52.0 // indirect
 	google.golang.org/api v0.288.0 // indirect
 	google.golang.org/genproto/googleapis/rpc v0.0.0-20260715232425-e75dac1f907d // indirect
 	google.golang.org/grpc v1.83.2 // indirect

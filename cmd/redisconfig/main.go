@@ -8,17 +8,20 @@
 //	redisconfig vars [--format text|markdown|json] [--environment ENV] [--preset NAME]
 //	redisconfig init [--service NAME] [--environment development|test]
 //	redisconfig version [--json]
+//	redisconfig lint [-fix|-diff|-json|-inventory] [packages]
 //
 // It reads ENVIRONMENT and the REDIS_* variables exactly as the library does
 // for a service. --embedded starts an in-memory Redis and points the
 // configuration at it, so the whole flow runs with no server. Secrets never
-// appear in its output.
+// appear in its output. lint is redisconfig-lint (the lint module's
+// command) with the same flags.
 //
-// Exit status, the same for every command: 0 valid, healthy, in
+// Exit status, the same for every command but lint: 0 valid, healthy, in
 // agreement; 1 the configuration is invalid; 2 a usage error; 3 Redis is
 // unreachable or unhealthy (check); 4 two configurations disagree
 // (compare). With --json an invalid configuration prints its errors and
-// warnings as JSON on stdout.
+// warnings as JSON on stdout. lint exits as the analysis checker does: 0
+// nothing found, 1 the packages did not load, 3 diagnostics reported.
 package main
 
 import (
@@ -65,9 +68,12 @@ commands:
   vars     list every variable, its meaning and its default per environment and preset
   init     print a commented starting .env for a service
   version  print this command's version and the go-redis it was built with
+  lint     find hand-written go-redis set-ups in Go packages and suggest the builder
+           (redisconfig-lint: -fix, -diff, -json, -inventory; 'redisconfig lint -help')
 
 exit status: 0 ok, 1 invalid configuration, 2 usage, 3 Redis unreachable or
-unhealthy, 4 configurations disagree.
+unhealthy, 4 configurations disagree (lint: 1 packages did not load,
+3 diagnostics reported).
 
 Run 'redisconfig <command> --help' for the command's flags.
 `

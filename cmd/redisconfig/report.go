@@ -97,4 +97,5 @@ var commands = map[string]func(ctx context.Context, args []string, stdout, stder
 	"version": func(_ context.Context, args []string, stdout, stderr io.Writer) int {
 		return runVersion(args, stdout, stderr)
 	},
+	"lint": runLint, // lint.go
 }

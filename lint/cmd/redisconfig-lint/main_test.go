@@ -56,6 +56,10 @@ func TestEndToEnd(t *testing.T) {
 		"legacy/legacy.go:26:9": {"ParseURL", false, map[string]string{"url": "env=REDIS_URL"}},
 		"legacy/legacy.go:31:9": {"NewClient", false, map[string]string{"Addr": "env=OTHER_ADDR"}},
 		"worker/main.go:15:7":   {"NewClusterClient", true, map[string]string{"Addrs": "call=strings.Split"}},
+		"queue/queue.go:15:14":  {"ParseURL", true, map[string]string{"url": "env=QUEUE_REDIS_URL"}},
+		"queue/queue.go:19:9":   {"NewClient", false, map[string]string{"(options)": "other=opt"}},
+		"queue/queue.go:24:9":   {"NewUniversalClient", true, map[string]string{"Addrs": "literal=[]string{…}"}},
+		"queue/queue.go:34:14":  {"ParseClusterURL", true, map[string]string{"url": "literal=redis://node-1:6379?addr=node-2:6379"}},
 	}
 	require.Len(t, inv.Sites, len(wants), out2)
 	for _, s := range inv.Sites {
@@ -77,7 +81,7 @@ func TestEndToEnd(t *testing.T) {
 
 	summary, err := run(bin, "-inventory", "./...")
 	require.NoError(t, err, summary)
-	assert.Contains(t, summary, "6 go-redis set-ups, 3 with a complete fix")
+	assert.Contains(t, summary, "10 go-redis set-ups, 6 with a complete fix")
 	assert.Contains(t, summary, "2× NewClient standalone")
 
 	// -fix exits 3 when diagnostics remain (the legacy package).
@@ -92,6 +96,15 @@ func TestEndToEnd(t *testing.T) {
 		assert.Contains(t, string(src), "redisconfig.New()", f)
 		assert.NotContains(t, string(src), "redis.NewClient", f)
 	}
+	queue, err := os.ReadFile(filepath.Join(sample, "queue/queue.go"))
+	require.NoError(t, err)
+	for _, s := range []string{`Service("queue")`, "opt := cfg.Options()", "cfg.Connect(ctx)", "opt := cfg.ClusterOptions()",
+		`Cluster().Nodes("node-1:6379", "node-2:6379").ReadOnly(true)`} {
+		assert.Contains(t, string(queue), s)
+	}
+	for _, s := range []string{"redis.ParseURL", "redis.ParseClusterURL", "redis.NewUniversalClient"} {
+		assert.NotContains(t, string(queue), s)
+	}
 	out3, err := run("go", "build", "./...")
 	require.NoError(t, err, "fixed code does not build: %s", out3)
 	out3, err = run("go", "vet", "./...")
@@ -99,7 +112,7 @@ func TestEndToEnd(t *testing.T) {
 
 	after, err := run(bin, "-inventory", "./...")
 	require.NoError(t, err, after)
-	assert.Contains(t, after, "3 go-redis set-ups, 0 with a complete fix")
+	assert.Contains(t, after, "4 go-redis set-ups, 0 with a complete fix")
 
 	// The Go 1.26 go fix protocol applies the same fixes.
 	sample = copySample(t, filepath.Join(dir, "gofix"), root)

@@ -73,8 +73,8 @@ func oneBound(ctx context.Context) (*redis.Client, error) {
 }
 
 // No fix: a universal client's topology depends on run-time values.
-func universal(ctx context.Context) (redis.UniversalClient, error) {
-	return redis.NewUniversalClient(&redis.UniversalOptions{Addrs: []string{os.Getenv("A")}}), nil // want `RCL001: .*Addrs: the topology of UniversalOptions`
+func universal(ctx context.Context, addrs []string) (redis.UniversalClient, error) {
+	return redis.NewUniversalClient(&redis.UniversalOptions{Addrs: addrs}), nil // want `RCL001: .*Addrs: NewUniversalClient picks the client`
 }
 
 // No fix: a TLS config built in code.

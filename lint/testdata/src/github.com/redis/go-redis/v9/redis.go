@@ -48,12 +48,20 @@ type FailoverOptions struct {
 	RouteRandomly    bool
 	ReplicaOnly      bool
 	DB               int
+	PoolSize         int
 }
 
 type UniversalOptions struct {
-	Addrs      []string
-	MasterName string
-	Password   string
+	Addrs            []string
+	MasterName       string
+	Password         string
+	SentinelPassword string
+	DB               int
+	PoolSize         int
+	ReadOnly         bool
+	RouteByLatency   bool
+	RouteRandomly    bool
+	IsClusterMode    bool
 }
 
 type RingOptions struct {

@@ -15,10 +15,11 @@ import (
 	"github.com/redis/go-redis/v9/maintnotifications"
 )
 
-// maxPipelineBuffer bounds the pipeline buffer sizes: one buffer of each
-// kind per pipeline connection, so a size past 64 MiB is a typo (go-redis
-// measures no gain past 128 KiB).
-const maxPipelineBuffer = 64 << 20
+// maxBufferSize bounds every connection buffer size (read and write, of
+// the command and the pipeline pools): each connection allocates one of
+// each, so a size past 64 MiB is a typo that would exhaust memory at the
+// pool's first connections (go-redis measures no gain past 128 KiB).
+const maxBufferSize = 64 << 20
 
 // defaultPipelinePoolSize is go-redis's pipeline pool when none is given.
 const defaultPipelinePoolSize = redis.DefaultPipelinePoolSize

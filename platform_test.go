@@ -246,3 +246,24 @@ func TestUnknownURLParameterNamed(t *testing.T) {
 		})
 	}
 }
+
+// TestBufferSizesAreBounded: every connection allocates its buffers, so a
+// size past 64 MiB is refused for the command pool's buffers as for the
+// pipeline pool's, naming the variable.
+func TestBufferSizesAreBounded(t *testing.T) {
+	t.Parallel()
+	for _, name := range []string{EnvReadBufferSize, EnvWriteBufferSize, EnvPipelineReadBufferSize, EnvPipelineWriteBufferSize} {
+		for _, tt := range []struct {
+			give string
+			ok   bool
+		}{{"67108864", true}, {"67108865", false}, {"2147483647", false}} {
+			_, err := New().WithEnv(map[string]string{EnvURL: "redis://h:6379", name: tt.give}).Build(context.Background())
+			if tt.ok {
+				assert.NoError(t, err, "%s=%s", name, tt.give)
+				continue
+			}
+			require.ErrorIs(t, err, ErrInvalidValue, "%s=%s", name, tt.give)
+			assert.Contains(t, err.Error(), name)
+		}
+	}
+}

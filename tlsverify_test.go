@@ -184,7 +184,7 @@ func TestHerokuLikeSelfSignedInProduction(t *testing.T) {
 	}{{certPin, true}, {strings.Repeat("1f", 32), false}} {
 		cfg, err := New().WithEnv(map[string]string{
 			EnvEnvironment: "production", EnvProvider: "heroku", EnvURL: "rediss://:pw@" + srv.Addr(),
-			EnvTLSVerify: "pinned", EnvTLSPinSHA256: tt.pin,
+			EnvTLSVerify: "pinned", EnvTLSPinSHA256: tt.pin, EnvConnectTimeout: "20s", EnvDialTimeout: "10s",
 		}).Relax(RuleNoLoopback, "test server on loopback").Build(context.Background())
 		require.NoError(t, err)
 		client, err := cfg.Connect(context.Background())

@@ -559,3 +559,31 @@ func TestHostileErrorsNameAVariable(t *testing.T) {
 	assert.Equal(t, "cluster_nodes", e.Setting)
 	assert.Equal(t, EnvClusterNodes, e.Source)
 }
+
+// TestUnknownEnvironmentIsOneError: an ENVIRONMENT that does not parse
+// was checked as production, so a developer's ENVIRONMENT=dvelopment got
+// "production requires TLS" and "requires credentials" beside its own
+// error: rules about an environment nobody wrote. Only the address rule
+// held back. Now no environment rule fires, and Build still fails.
+func TestUnknownEnvironmentIsOneError(t *testing.T) {
+	t.Parallel()
+	values := []string{"PRD", "dvelopment", "", " ", " prod", "production\n", "prod\x00", "\u202eprod", "live", strings.Repeat("p", 1<<20)}
+	for _, v := range values {
+		for _, b := range []*Builder{
+			New().WithEnv(map[string]string{EnvEnvironment: v, EnvHost: "localhost"}),
+			New().WithEnv(map[string]string{EnvEnvironment: v}),
+			New().WithEnv(map[string]string{"APP_ENV": v, EnvURL: "rediss://127.0.0.1:6379", EnvTLSInsecureSkipVerify: "true"}).EnvironmentFrom("APP_ENV"),
+			New().WithEnv(map[string]string{EnvEnvironment: v}).EnvironmentAlias("qa", Staging),
+		} {
+			errs := hostileErrors(t, b)
+			require.Len(t, errs, 1, "%.20q:\n%s", v, sources(errs))
+			assert.ErrorIs(t, errs[0], ErrInvalidValue)
+			assert.Equal(t, "environment", errs[0].Setting)
+			assert.False(t, needsEscape(errs[0].Error()))
+			assert.Less(t, len(errs[0].Error()), 400)
+		}
+	}
+	// A known name keeps its rules.
+	errs := hostileErrors(t, New().WithEnv(map[string]string{EnvEnvironment: "prod"}))
+	assert.Contains(t, sources(errs), "production requires TLS")
+}

@@ -55,7 +55,11 @@ func hostileNames() []string {
 
 // hidden reports a variable whose value is never printed.
 func hidden(name string) bool {
-	return strings.Contains(name, "PASSWORD") || strings.Contains(name, "KEY") || name == EnvURL || name == "REDIS_PASS"
+	switch strings.TrimPrefix(name, "AUTH_") {
+	case EnvPassword, EnvPasswordFile, EnvSentinelPassword, EnvSentinelPasswordFile, EnvTLSKeyFile, EnvURL, "REDIS_PASS":
+		return true
+	}
+	return false
 }
 
 // buildBounded builds in a goroutine, so that a hang fails the test (with
@@ -113,9 +117,9 @@ func TestHostileSweep(t *testing.T) {
 					require.ErrorIs(t, err, ErrInvalidConfig, what)
 					errs := Errors(err)
 					require.NotEmpty(t, errs, "%s: no *Error in %v", what, err)
-					own := false
+					own := false // the value itself was refused (not a rule about it)
 					for _, e := range errs {
-						own = own || strings.Contains(e.Source, name)
+						own = own || strings.Contains(e.Source, name) && errors.Is(e, ErrInvalidValue)
 					}
 					for _, e := range errs {
 						s := e.Error()
@@ -586,4 +590,71 @@ func TestUnknownEnvironmentIsOneError(t *testing.T) {
 	// A known name keeps its rules.
 	errs := hostileErrors(t, New().WithEnv(map[string]string{EnvEnvironment: "prod"}))
 	assert.Contains(t, sources(errs), "production requires TLS")
+}
+
+// FuzzOneBadValue gives one variable (chosen by index, prefixed or not) a
+// fuzzed value over a valid production configuration, in a fuzzed
+// environment. The sweep's invariants hold for every value: no panic; one
+// line per error, each a *Error matching ErrInvalidConfig, none holding
+// a hidden value; and when the variable's own value is refused, no error
+// about anything else.
+func FuzzOneBadValue(f *testing.F) {
+	f.Add(uint16(0), "", uint8(3), false)
+	f.Add(uint16(1), "h:+5", uint8(3), false)
+	f.Add(uint16(2), "rediss://:p#w@h:1", uint8(2), true)
+	f.Add(uint16(3), " x", uint8(0), false)
+	f.Add(uint16(4), "\ufeffpw", uint8(1), true)
+	f.Add(uint16(5), "a,b", uint8(3), false)
+	names := hostileNames()
+	f.Fuzz(func(t *testing.T, which uint16, val string, envN uint8, prefixed bool) {
+		name := names[int(which)%len(names)]
+		if strings.Contains(val, hostileCanary) {
+			return
+		}
+		env := Environment(envN % 4)
+		vars := hostileBase()
+		if name == EnvPasswordFile || name == "REDIS_PASS" {
+			delete(vars, EnvPassword)
+		}
+		key := name
+		if prefixed && strings.HasPrefix(name, "REDIS_") {
+			key = "AUTH_" + name
+		}
+		if hidden(name) && name != EnvURL {
+			// A hidden value carries the canary. (A URL's query keys are
+			// printed by design, so a canary appended to a fuzzed URL may
+			// land in one; FuzzURL and TestURLHostileShapes keep the
+			// URL's password out of errors.)
+			val = val + hostileCanary
+		}
+		vars[key] = val
+		cfg, err := buildBounded(t, New().WithEnv(vars).Environment(env).Service("auth"))
+		if err == nil {
+			out := cfg.String() + fmt.Sprintf("%+v %v", cfg.DebugInfo(), cfg.Warnings())
+			if needsEscape(out) || hidden(name) && strings.Contains(out, hostileCanary) {
+				t.Fatalf("%s=%q: output %q", key, val, out)
+			}
+			return
+		}
+		if !errors.Is(err, ErrInvalidConfig) {
+			t.Fatalf("%s=%q: %v is not ErrInvalidConfig", key, val, err)
+		}
+		errs := Errors(err)
+		if len(errs) == 0 {
+			t.Fatalf("%s=%q: no *Error in %v", key, val, err)
+		}
+		own := false // the value itself was refused (not a rule about it)
+		for _, e := range errs {
+			own = own || strings.Contains(e.Source, key) && errors.Is(e, ErrInvalidValue)
+		}
+		for _, e := range errs {
+			s := e.Error()
+			if needsEscape(s) || !strings.HasPrefix(s, "redisconfig: ") || hidden(name) && strings.Contains(s, hostileCanary) {
+				t.Fatalf("%s=%q: error %q", key, val, s)
+			}
+			if own && !strings.Contains(e.Source, key) {
+				t.Fatalf("%s=%q in %s: another setting's error follows the refused value: %q", key, val, env, s)
+			}
+		}
+	})
 }

@@ -236,11 +236,18 @@ func (r *resolution) settleCredentials(b *Builder) {
 		r.fail(ErrInvalidValue, "credentials", win.source.String(),
 			"%s; use Connection().CredentialsProvider, which every new connection asks", sentinelNoStreaming)
 	}
+	// A method REDIS_AUTH names but nothing knows (a typo) has its own
+	// error; it stands in for credentials so that no "requires
+	// credentials" follows, but a conflict with it would be about a value
+	// that did not parse.
+	unknownMethod := win.kind == credToken && r.broken(idAuth)
 	for _, other := range forms[1:] {
-		r.conflict("credentials", win.source, other.source, "give credentials twice")
+		if !unknownMethod {
+			r.conflict("credentials", win.source, other.source, "give credentials twice")
+		}
 	}
 	if win.kind == credProvider || win.kind == credStreaming || win.kind == credToken {
-		if r.has(idUsername) {
+		if r.has(idUsername) && !unknownMethod {
 			r.conflict("username", win.source, r.srcs[idUsername], "give a user name twice (the provider returns one)")
 		}
 		win.username = ""

@@ -259,6 +259,7 @@ func (r *resolution) resolveTokenAuth(b *Builder, host string) {
 			r.fail(ErrMissing, "auth", authSrc,
 				"method %s is not linked into this program; add import _ %q", method, m.importPath)
 		case !linked:
+			r.invalid[idAuth] = true // rules and conflicts leave it alone
 			r.fail(ErrInvalidValue, "auth", authSrc, "names no auth method%s; use %s",
 				suggestAuthMethod(method), strings.Join(allAuthMethods(), ", "))
 		case len(r.errs) == 0:

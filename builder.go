@@ -102,7 +102,14 @@ func (b *Builder) EnvironmentFrom(names ...string) *Builder {
 func (b *Builder) EnvironmentAlias(name string, e Environment) *Builder {
 	if !e.valid() || strings.TrimSpace(name) == "" {
 		b.record(&Error{Setting: "environment", Source: "code EnvironmentAlias",
-			Problem: fmt.Sprintf("alias %s for environment %d: give a name and Development, Test, Staging or Production", quote(name), int(e)), Kind: ErrInvalidValue})
+			Problem: fmt.Sprintf("alias %s for %s: give a name and Development, Test, Staging or Production", quote(name), e), Kind: ErrInvalidValue})
+		return b
+	}
+	if builtin, err := ParseEnvironment(name); err == nil && builtin != e {
+		// An alias is read before the built-in names: "prod" for
+		// Development would quietly drop every production rule.
+		b.record(&Error{Setting: "environment", Source: "code EnvironmentAlias",
+			Problem: fmt.Sprintf("alias %s for %s: %s already means %s, and an alias cannot change that; pick another name", quote(name), e, quote(name), builtin), Kind: ErrInvalidValue})
 		return b
 	}
 	if b.envAliases == nil {

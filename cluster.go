@@ -193,6 +193,9 @@ func (b *Builder) selectTopology(r *resolution, vs *varScan, u *urlSettings) Top
 // checkTopology refuses settings that mean nothing in the topology, and
 // settings the topology cannot do without.
 func (r *resolution) checkTopology(t Topology) {
+	if r.topologyUnknown(t) {
+		return // the signs' own errors are recorded; the topology is a guess
+	}
 	for id := range settings {
 		def := &settings[id]
 		if def.topos == 0 || def.topos&t.mask() != 0 || !r.has(settingID(id)) || r.srcs[id].Kind == SourceDefault {
@@ -216,6 +219,29 @@ func (r *resolution) checkTopology(t Topology) {
 				"a sentinel configuration needs the sentinels' addresses; set %s, or call Sentinel().Nodes", EnvSentinelNodes)
 		}
 	}
+}
+
+// topologyUnknown reports a cluster or sentinel topology chosen only by
+// values that failed to parse (REDIS_CLUSTER_NODES set but empty, a
+// sentinel list with a bad entry): their errors are recorded, and what
+// the topology refuses or needs would contradict the input, so no rule
+// of the topology fires.
+func (r *resolution) topologyUnknown(t Topology) bool {
+	var ids []settingID
+	switch t {
+	case TopologyCluster:
+		ids = []settingID{idClusterNodes}
+	case TopologySentinel:
+		ids = []settingID{idSentinelMaster, idSentinelNodes}
+	default:
+		return false
+	}
+	for _, id := range ids {
+		if r.has(id) && !r.broken(id) {
+			return false
+		}
+	}
+	return true
 }
 
 func topoList(m topoMask) string {

@@ -170,7 +170,8 @@ func (u *urlSettings) appendCandidate(cands []candidate, id settingID) ([]candid
 		name += " parameter " + part.param
 	}
 	v, problem := def.parse(part.raw)
-	if def.kind == kindBool && problem == "" && !urlBool(part.raw) {
+	if def.kind == kindBool && !urlBool(part.raw) {
+		// The variables' wider spelling (True, t) is no help here.
 		problem = "must be true, false, 1 or 0 in a URL (go-redis's URL grammar)"
 	}
 	if problem != "" {
@@ -213,6 +214,12 @@ func openURL(raw, src string, code bool) *urlSettings {
 	out := &urlSettings{src: src, code: code}
 	if raw == "" {
 		out.fail("is empty; unset it or give a redis://, rediss:// or unix:// URL")
+		return out
+	}
+	if strings.TrimSpace(raw) != raw {
+		// url.Parse would blame the port or the scheme for a pasted
+		// newline or a space at either end.
+		out.fail("has leading or trailing white space; remove it")
 		return out
 	}
 	if strings.ContainsRune(raw, '#') {

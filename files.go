@@ -194,6 +194,17 @@ func readSecretFile(ctx context.Context, path string, kind fileKind) (string, st
 		}
 		return "", "file " + quote(path) + " is empty"
 	}
+	if kind.secretPath {
+		// A password file holds one line. Two ("password" then
+		// "user", or key=value lines) or an editor's byte order mark
+		// would reach AUTH whole and fail there with no visible cause.
+		if strings.HasPrefix(s, "\ufeff") {
+			return "", "the file it names starts with a byte order mark (U+FEFF) that an editor added; save it without one"
+		}
+		if strings.ContainsAny(strings.TrimSpace(s), "\r\n") {
+			return "", "the file it names holds more than one line; a password file holds the password alone (one trailing newline is dropped)"
+		}
+	}
 	return s, ""
 }
 

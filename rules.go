@@ -132,7 +132,11 @@ func (r Rule) goName() string {
 // side, so that every problem is listed; a rule code relaxed allows.
 func (r *resolution) outcome(rule Rule) outcome {
 	if !r.envOK {
-		return fail
+		// ENVIRONMENT did not parse (its error is recorded): which
+		// rules hold is unknown, and "production requires TLS" for
+		// ENVIRONMENT=dvelopment would contradict the input. Nothing
+		// is accepted either: Build fails on the environment's error.
+		return allow
 	}
 	if _, ok := r.relaxed[rule]; ok {
 		return allow
@@ -198,7 +202,7 @@ func (r *resolution) enforceRules() {
 			r.warn("%s skips TLS certificate verification; this is refused in staging and production", r.srcs[idTLSSkipVerify])
 		}
 	}
-	if r.creds.needsTLS() && !tlsOn && tlsKnown {
+	if r.creds.needsTLS() && !tlsOn && tlsKnown && !(r.creds.kind == credToken && r.broken(idAuth)) {
 		setting, what := "auth_token_secret", "an auth token"
 		if r.creds.kind == credToken { // cloudauth
 			setting, what = "auth", "a bearer identity token ("+r.creds.tokens.method+")"
@@ -221,6 +225,14 @@ func (r *resolution) enforceRules() {
 			"%s requires TLS; set %s=true or use a rediss:// URL, or call Relax(RuleTLSRequired, reason)", r.env, EnvTLS)
 	}
 	if !r.creds.present() && !r.broken(idPassword) && r.outcome(RuleCredentialsRequired) == fail {
+		if src := r.srcs[idSentinelPassword]; r.topology == TopologySentinel && (src.Kind == SourceURL || src.Kind == SourceCode && strings.HasSuffix(src.Name, "URL")) {
+			// go-redis's failover URL gives user:password@ to the
+			// sentinels; "a password in REDIS_URL" would read as done.
+			r.fail(ErrMissing, "password", EnvPassword+" (unset)",
+				"%s requires credentials for the master: the password in %s's user:password@ is the sentinels' (go-redis's failover URL grammar); give the master's in %s or %s, or with the URL's password parameter, or call Relax(RuleCredentialsRequired, reason)",
+				r.env, src, EnvPassword, EnvPasswordFile)
+			return
+		}
 		r.fail(ErrMissing, "password", EnvPassword+" (unset)",
 			"%s requires credentials; set %s or %s (or a password in %s), or call Relax(RuleCredentialsRequired, reason)",
 			r.env, EnvPassword, EnvPasswordFile, EnvURL)

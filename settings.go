@@ -478,9 +478,16 @@ func (d *settingDef) check(v value) string {
 		if strings.TrimSpace(text) != text {
 			return "has leading or trailing white space (a newline at the end of a file is dropped, nothing else)"
 		}
+
 	case kindString, kindPath:
 		if v.s == "" {
 			return "is empty; unset it or give a value"
+		}
+		if strings.TrimSpace(v.s) != v.s {
+			// parse says so for variables; this is for code, which
+			// must not make a blank user name (or a padded master
+			// name) what no variable can be.
+			return "has leading or trailing white space"
 		}
 		if d.validate != nil {
 			if problem := d.validate(v.s, v); problem != "" {
@@ -599,8 +606,12 @@ func parseAddrList(raw string) (string, string) {
 		if problem := checkHost(host); problem != "" {
 			return "", fmt.Sprintf("entry %d: host %s", i+1, problem)
 		}
-		if n, err := strconv.Atoi(port); err != nil || n < 1 || n > 65535 {
-			return "", fmt.Sprintf("entry %d: port must be a whole number from 1 to 65535", i+1)
+		if n, err := strconv.Atoi(port); err != nil || n < 1 || n > 65535 || port[0] < '1' || port[0] > '9' {
+			// Digits only, as REDIS_PORT (portDigits): "h:+5" and
+			// "h:06379" dial the same node as "h:5" and "h:6379" but
+			// name it otherwise than the cluster's own replies do, and
+			// slip past the duplicate check.
+			return "", fmt.Sprintf("entry %d: port must be a number from 1 to 65535, written without a sign or leading zero", i+1)
 		}
 		p = net.JoinHostPort(host, port)
 		if seen[p] {

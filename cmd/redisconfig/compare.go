@@ -6,6 +6,8 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"slices"
+	"strings"
 	"text/tabwriter"
 
 	"github.com/redisconfig/redisconfig"
@@ -48,6 +50,9 @@ func runCompare(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	fs.Usage = func() { fmt.Fprint(stderr, compareUsage); fs.PrintDefaults() }
 	if code, done := parseFlags(fs, args); done {
 		return code
+	}
+	if refuseBlankFlags(fs, "compare", stderr, "service", "environment") {
+		return exitUsage
 	}
 	if fs.NArg() != 2 {
 		fmt.Fprintf(stderr, "redisconfig compare: give two services (or two files with --files), got %d\n", fs.NArg())
@@ -131,4 +136,46 @@ func parseFlags(fs *flag.FlagSet, args []string) (int, bool) {
 		return exitUsage, true
 	}
 	return 0, false
+}
+
+// blankFlag names the first of the flags given on the command line with an
+// empty or blank value ("--environment $ENV" with ENV unset), or "". The
+// library refuses a set but empty ENVIRONMENT; a flag must not be quietly
+// taken for "not given" instead.
+func blankFlag(fs *flag.FlagSet, names ...string) string {
+	found := ""
+	fs.Visit(func(f *flag.Flag) {
+		if found == "" && slices.Contains(names, f.Name) && strings.TrimSpace(f.Value.String()) == "" {
+			found = f.Name
+		}
+	})
+	return found
+}
+
+// flagGiven reports whether the flag was on the command line.
+func flagGiven(fs *flag.FlagSet, name string) bool {
+	given := false
+	fs.Visit(func(f *flag.Flag) { given = given || f.Name == name })
+	return given
+}
+
+// refuseBlankFlags reports a blank flag as a usage error; true when it did.
+func refuseBlankFlags(fs *flag.FlagSet, cmd string, stderr io.Writer, names ...string) bool {
+	if name := blankFlag(fs, names...); name != "" {
+		fmt.Fprintf(stderr, "redisconfig %s: --%s is given but empty; give a value or leave the flag out\n", cmd, name)
+		return true
+	}
+	return false
+}
+
+// serviceProblem checks a service name as Builder.Service does, for the
+// commands that use the name without building (init).
+func serviceProblem(ctx context.Context, name string) string {
+	_, err := redisconfig.New().WithEnv(map[string]string{}).Service(name).Build(ctx)
+	for _, e := range redisconfig.Errors(err) {
+		if e.Setting == "service" {
+			return e.Problem
+		}
+	}
+	return ""
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"flag"
 	"fmt"
 	"io"
@@ -39,6 +40,16 @@ func runInit(args []string, stdout, stderr io.Writer) int {
 	}
 	if fs.NArg() > 0 {
 		fmt.Fprintf(stderr, "redisconfig init: unexpected argument %q\n", fs.Arg(0))
+		return exitUsage
+	}
+	if refuseBlankFlags(fs, "init", stderr, "service", "environment") {
+		return exitUsage
+	}
+	if problem := serviceProblem(context.Background(), *service); problem != "" {
+		// The name is written into the file's comments and variable
+		// names: one that Service refuses would write a file no build
+		// reads (or a terminal escape into it).
+		fmt.Fprintf(stderr, "redisconfig init: --service: %s\n", problem)
 		return exitUsage
 	}
 	env, err := redisconfig.ParseEnvironment(*environment)

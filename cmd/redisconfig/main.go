@@ -128,6 +128,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "redisconfig %s: unexpected argument %q\n", cmd, fs.Arg(0))
 		return 2
 	}
+	if refuseBlankFlags(fs, cmd, stderr, "service", "environment", "env-file") {
+		return exitUsage
+	}
+	if timeout != nil && *timeout <= 0 && flagGiven(fs, "timeout") {
+		// Zero or less would quietly mean "the default".
+		fmt.Fprintf(stderr, "redisconfig %s: --timeout must be a positive duration such as 2s, got %s\n", cmd, *timeout)
+		return exitUsage
+	}
 
 	b := redisconfig.New().DotEnv(envFiles...)
 	if *service != "" {

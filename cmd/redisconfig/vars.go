@@ -40,6 +40,9 @@ func runVars(args []string, stdout, stderr io.Writer) int {
 		*format = "json"
 	}
 	envs := []string{"development", "test", "staging", "production"}
+	if refuseBlankFlags(fs, "vars", stderr, "environment", "format") {
+		return exitUsage
+	}
 	if *environment != "" {
 		e, err := redisconfig.ParseEnvironment(*environment)
 		if err != nil {

@@ -6,12 +6,11 @@ import (
 	"crypto/x509"
 	"strconv"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/redis/go-redis/v9"
+	"github.com/redisconfig/redisconfig/internal/load"
 	"github.com/redisconfig/redisconfig/internal/redisserver"
 	"github.com/redisconfig/redisconfig/internal/testpki"
 	"github.com/stretchr/testify/assert"
@@ -65,30 +64,7 @@ func TestFileRotationUnderLoad(t *testing.T) {
 	t.Cleanup(func() { _ = client.Close() })
 
 	// The load.
-	var ok, failed atomic.Int64
-	var firstErr atomic.Value
-	stop := make(chan struct{})
-	var wg sync.WaitGroup
-	for g := range 16 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			key := "rotation:" + strconv.Itoa(g)
-			for {
-				select {
-				case <-stop:
-					return
-				default:
-				}
-				if err := client.Incr(ctx, key).Err(); err != nil {
-					failed.Add(1)
-					firstErr.CompareAndSwap(nil, err.Error())
-					continue
-				}
-				ok.Add(1)
-			}
-		}()
-	}
+	work := load.Start(16, func(g, _ int) error { return client.Incr(ctx, "rotation:"+strconv.Itoa(g)).Err() })
 	connections := func() int64 {
 		info, err := admin.Info(ctx, "stats").Result()
 		require.NoError(t, err)
@@ -144,10 +120,9 @@ func TestFileRotationUnderLoad(t *testing.T) {
 	sec.update(t, map[string]string{"password": "pw-two", "ca.pem": string(ca2.CertPEM)})
 	runLoad(40)
 
-	close(stop)
-	wg.Wait()
-	assert.Zero(t, failed.Load(), "failed commands; the first: %v", firstErr.Load())
-	assert.Positive(t, ok.Load(), "the load ran") // how many is the machine's business: the phases wait for new connections, not for a count
+	ok, failed, first := work.Stop()
+	assert.Zero(t, failed, "failed commands; the first: %v", first)
+	assert.Positive(t, ok, "the load ran") // how many is the machine's business: the phases wait for new connections, not for a count
 	log, err := admin.Do(ctx, "ACL", "LOG").Slice()
 	require.NoError(t, err)
 	assert.Empty(t, log, "no AUTH failed on the server")
@@ -212,30 +187,7 @@ func TestCASecretRotationUnderLoad(t *testing.T) {
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = client.Close() })
 
-	var ok, failed atomic.Int64
-	var firstErr atomic.Value
-	stop := make(chan struct{})
-	var wg sync.WaitGroup
-	for g := range 16 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			key := "ca-rotation:" + strconv.Itoa(g)
-			for {
-				select {
-				case <-stop:
-					return
-				default:
-				}
-				if err := client.Incr(ctx, key).Err(); err != nil {
-					failed.Add(1)
-					firstErr.CompareAndSwap(nil, err.Error())
-					continue
-				}
-				ok.Add(1)
-			}
-		}()
-	}
+	work := load.Start(16, func(g, _ int) error { return client.Incr(ctx, "ca-rotation:"+strconv.Itoa(g)).Err() })
 	// runLoad lets the load run until the source has been asked for the
 	// CA bundle n more times: each ask is a new connection's handshake
 	// after the refresh interval.
@@ -270,10 +222,9 @@ func TestCASecretRotationUnderLoad(t *testing.T) {
 	src.set("redis-ca-cert", string(ca2.CertPEM))
 	runLoad(5)
 
-	close(stop)
-	wg.Wait()
-	assert.Zero(t, failed.Load(), "failed commands; the first: %v", firstErr.Load())
-	assert.Positive(t, ok.Load(), "the load ran")
+	ok, failed, first := work.Stop()
+	assert.Zero(t, failed, "failed commands; the first: %v", first)
+	assert.Positive(t, ok, "the load ran")
 	errs := reported.list()
 	require.Len(t, errs, 1, "the broken bundle, once: %v", errs)
 	assert.Contains(t, errs[0], "redis-ca-cert")

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -13,6 +12,7 @@ import (
 	"github.com/redis/go-redis/v9"
 	"github.com/redis/go-redis/v9/auth"
 	"github.com/redisconfig/redisconfig"
+	"github.com/redisconfig/redisconfig/internal/load"
 	"github.com/redisconfig/redisconfig/internal/redisserver"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -79,40 +79,31 @@ func authCalls(t *testing.T, n *redis.Client) int64 {
 // commands and the first error.
 func driveRotations(t *testing.T, client redis.UniversalClient, src *revokingTokens, rotations int64) (int64, error) {
 	ctx := context.Background()
-	var failed atomic.Int64
-	var first atomic.Value
-	stop := make(chan struct{})
-	var wg sync.WaitGroup
-	for g := range 16 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := 0; ; i++ {
-				select {
-				case <-stop:
-					return
-				default:
-				}
-				key := fmt.Sprintf("key-%d-%d", g, i%64) // spread over every slot range
-				err := client.Set(ctx, key, i, 0).Err()
-				if err == nil {
-					err = client.Get(ctx, key).Err()
-				}
-				if err != nil {
-					failed.Add(1)
-					first.CompareAndSwap(nil, err)
-				}
-			}
-		}()
-	}
+	work := load.Start(16, func(g, i int) error {
+		key := fmt.Sprintf("key-%d-%d", g, i%64) // spread over every slot range
+		if err := client.Set(ctx, key, i, 0).Err(); err != nil {
+			return err
+		}
+		return client.Get(ctx, key).Err()
+	})
 	deadline := time.Now().Add(time.Minute)
 	for src.n.Load() < rotations+1 && time.Now().Before(deadline) {
 		time.Sleep(20 * time.Millisecond)
 	}
-	close(stop)
-	wg.Wait()
-	err, _ := first.Load().(error)
-	return failed.Load(), err
+	_, failed, first := work.Stop()
+	return failed, first
+}
+
+// newRevokingTokens makes the source with an admin connection to each
+// data node.
+func newRevokingTokens(t *testing.T, nodes ...*redisserver.Server) *revokingTokens {
+	src := &revokingTokens{t: t, lifetime: 3 * time.Second}
+	for _, n := range nodes {
+		admin := redis.NewClient(&redis.Options{Addr: n.Addr(), Password: "admin", Protocol: 2})
+		t.Cleanup(func() { _ = admin.Close() })
+		src.nodes = append(src.nodes, admin)
+	}
+	return src
 }
 
 // TestIntegrationTokenAuthCluster authenticates to every master of a real
@@ -125,12 +116,7 @@ func TestIntegrationTokenAuthCluster(t *testing.T) {
 	}
 	t.Parallel()
 	cluster := redisserver.StartCluster(t, 3, redisserver.Options{Password: "admin", Users: tokenUsers()})
-	src := &revokingTokens{t: t, lifetime: 3 * time.Second}
-	for _, n := range cluster.Nodes {
-		admin := redis.NewClient(&redis.Options{Addr: n.Addr(), Password: "admin", Protocol: 2})
-		t.Cleanup(func() { _ = admin.Close() })
-		src.nodes = append(src.nodes, admin)
-	}
+	src := newRevokingTokens(t, cluster.Nodes...)
 	ctx := context.Background()
 	cfg, err := redisconfig.New().WithEnv(map[string]string{
 		redisconfig.EnvEnvironment:  "development",
@@ -167,12 +153,7 @@ func TestIntegrationTokenAuthSentinel(t *testing.T) {
 	}
 	t.Parallel()
 	group := redisserver.StartSentinel(t, redisserver.Options{Password: "admin", Users: tokenUsers()})
-	src := &revokingTokens{t: t, lifetime: 3 * time.Second}
-	for _, n := range []*redisserver.Server{group.Master, group.Replica} {
-		admin := redis.NewClient(&redis.Options{Addr: n.Addr(), Password: "admin", Protocol: 2})
-		t.Cleanup(func() { _ = admin.Close() })
-		src.nodes = append(src.nodes, admin)
-	}
+	src := newRevokingTokens(t, group.Master, group.Replica)
 	ctx := context.Background()
 	cfg, err := redisconfig.New().WithEnv(map[string]string{
 		redisconfig.EnvEnvironment:     "development",

@@ -105,6 +105,11 @@ func (c *Config) diagnose(ctx context.Context, err error) Diagnosis {
 	if d, ok := c.diagnoseDeployment(err, msg); ok { // issue 14: diagnose_deploy.go
 		return d
 	}
+	// go-redis says when it was a sentinel that refused: then the
+	// sentinel's settings are the fix, not the data nodes'.
+	sentinelReply, viaSentinel := strings.CutPrefix(msg, sentinelsUnreachable)
+	sentinelDiagnosis, sentinelRefused := sentinelAuth(sentinelReply)
+	sentinelRefused = sentinelRefused && viaSentinel
 	switch {
 	case errors.As(err, &dnsErr):
 		return Diagnosis{CategoryDNS, "the host name does not resolve", "check " + EnvHost + " or the host in " + EnvURL}
@@ -128,8 +133,8 @@ func (c *Config) diagnose(ctx context.Context, err error) Diagnosis {
 		return Diagnosis{CategoryTLSClientCertRequired, "the server closed the connection after the TLS handshake: it requires a client certificate", "set " + EnvTLSCertFile + " and " + EnvTLSKeyFile}
 	case !tlsOn && closedByPeer(err):
 		return Diagnosis{CategoryPlaintextToTLS, "the server closed the connection at once: it probably expects TLS", "set " + EnvTLS + "=true or use a rediss:// URL"}
-	case strings.HasPrefix(msg, sentinelsUnreachable) && sentinelAuth(strings.TrimPrefix(msg, sentinelsUnreachable)) != (Diagnosis{}):
-		return sentinelAuth(strings.TrimPrefix(msg, sentinelsUnreachable))
+	case sentinelRefused:
+		return sentinelDiagnosis
 	case strings.HasPrefix(msg, "WRONGPASS") || strings.Contains(msg, "invalid password") || strings.Contains(msg, "invalid username-password"):
 		return Diagnosis{CategoryWrongPassword, "the server refused the user name or password", "check " + EnvPassword + " (and " + EnvUsername + ")"}
 	case strings.HasPrefix(msg, "NOAUTH") || strings.Contains(msg, "without any password configured"):
@@ -332,7 +337,7 @@ func (c *Config) probeResult(ctx context.Context, tlsOn bool) (Diagnosis, bool) 
 // (REDIS_SENTINEL_PASSWORD, REDIS_SENTINEL_USERNAME), not the data nodes'.
 func (c *Config) DiagnoseSentinel(err error) Diagnosis {
 	if err != nil {
-		if d := sentinelAuth(err.Error()); d != (Diagnosis{}) {
+		if d, ok := sentinelAuth(err.Error()); ok {
 			return d
 		}
 	}
@@ -344,18 +349,18 @@ func (c *Config) DiagnoseSentinel(err error) Diagnosis {
 const sentinelsUnreachable = "redis: all sentinels specified in configuration are unreachable: "
 
 // sentinelAuth diagnoses a sentinel's refusal to authenticate, which the
-// sentinel settings fix, not the data nodes'; the zero Diagnosis when the
-// reply is about something else.
-func sentinelAuth(reply string) Diagnosis {
+// sentinel settings fix, not the data nodes'; false when the reply is
+// about something else.
+func sentinelAuth(reply string) (Diagnosis, bool) {
 	switch {
 	case strings.HasPrefix(reply, "WRONGPASS") || strings.Contains(reply, "invalid username-password"):
-		return Diagnosis{CategoryWrongPassword, "the sentinels refused the user name or password", "check " + EnvSentinelPassword + " (and " + EnvSentinelUsername + ")"}
+		return Diagnosis{CategoryWrongPassword, "the sentinels refused the user name or password", "check " + EnvSentinelPassword + " (and " + EnvSentinelUsername + ")"}, true
 	case strings.Contains(reply, "without any password configured"):
-		return Diagnosis{CategoryAuthRequired, "the sentinels have no password, and one was given", "unset " + EnvSentinelPassword + " (the sentinels' password, not the data nodes')"}
+		return Diagnosis{CategoryAuthRequired, "the sentinels have no password, and one was given", "unset " + EnvSentinelPassword + " (the sentinels' password, not the data nodes')"}, true
 	case strings.HasPrefix(reply, "NOAUTH"):
-		return Diagnosis{CategoryAuthRequired, "the sentinels require a password", "set " + EnvSentinelPassword + " (and " + EnvSentinelUsername + " for an ACL user)"}
+		return Diagnosis{CategoryAuthRequired, "the sentinels require a password", "set " + EnvSentinelPassword + " (and " + EnvSentinelUsername + " for an ACL user)"}, true
 	case strings.HasPrefix(reply, "NOPERM"):
-		return Diagnosis{CategoryNoPermission, "the sentinels' ACL user lacks a command the client needs", "grant the user the SENTINEL commands, or use another " + EnvSentinelUsername}
+		return Diagnosis{CategoryNoPermission, "the sentinels' ACL user lacks a command the client needs", "grant the user the SENTINEL commands, or use another " + EnvSentinelUsername}, true
 	}
-	return Diagnosis{}
+	return Diagnosis{}, false
 }

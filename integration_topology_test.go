@@ -3,6 +3,7 @@ package redisconfig_test
 import (
 	"context"
 	"fmt"
+	"maps"
 	"strings"
 	"sync"
 	"testing"
@@ -12,6 +13,7 @@ import (
 	"github.com/redisconfig/redisconfig"
 	"github.com/redisconfig/redisconfig/internal/redisserver"
 	"github.com/redisconfig/redisconfig/internal/testpki"
+	"github.com/redisconfig/redisconfig/redisconfigtest"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -150,23 +152,18 @@ func TestIntegrationSentinelOverTLS(t *testing.T) {
 // network name for a cluster and reported none).
 func TestIntegrationClusterOverTLS(t *testing.T) {
 	t.Parallel()
-	ca := testpki.NewCA(t, "cluster-tls")
-	cert := ca.Node(t, "redis", "127.0.0.1") // the nodes are each other's clients on the cluster bus
-	cluster := redisserver.StartCluster(t, 3, redisserver.Options{
-		Password: "cluster-pw",
-		TLS:      &redisserver.TLS{CertFile: cert.CertFile, KeyFile: cert.KeyFile, CAFile: ca.CertFile},
-	})
+	cluster := redisconfigtest.StartCluster(t, 3, redisconfigtest.RealOptions{TLS: true, Password: "cluster-pw"})
 	ctx := context.Background()
-	cfg, err := redisconfig.New().WithEnv(map[string]string{
+	vars := cluster.Vars()                     // the password, REDIS_TLS and the CA file
+	delete(vars, redisconfig.EnvTLSServerName) // each node verified by its own address
+	maps.Copy(vars, map[string]string{
 		"ENVIRONMENT": "production",
 		// Production's bounds are tight for a loaded test machine.
 		"REDIS_CONNECT_TIMEOUT": "20s",
 		"REDIS_DIAL_TIMEOUT":    "10s",
 		"REDIS_CLUSTER_NODES":   cluster.Addrs()[0],
-		"REDIS_PASSWORD":        "cluster-pw",
-		"REDIS_TLS":             "true",
-		"REDIS_TLS_CA_FILE":     ca.CertFile,
-	}).Relax(redisconfig.RuleNoLoopback, "the test cluster listens on loopback").Build(ctx)
+	})
+	cfg, err := redisconfig.New().WithEnv(vars).Relax(redisconfig.RuleNoLoopback, "the test cluster listens on loopback").Build(ctx)
 	require.NoError(t, err)
 	client, err := cfg.Connect(ctx)
 	require.NoError(t, err)
